@@ -1,0 +1,73 @@
+"""How the core sends direct messages: the Messenger port and the limits around it.
+
+Adapters implement `Messenger`; the core never knows which platform it talks to. Every send goes
+through a per-platform token bucket and a bound on messages in flight, so a burst (10,000 weekly
+check-ins at Monday 09:00) drains at the platform's allowed rate instead of being refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Protocol
+
+from bot.chat import Recipient, Reply
+
+
+class DeliveryError(Exception):
+    """A send that did not happen.
+
+    `permanent` errors (the member closed their DMs, left the workspace) are not retried;
+    others are, after `retry_after` seconds when the platform said so.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Messenger(Protocol):
+    """One platform's way to reach a member privately."""
+
+    platform: str
+
+    async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
+        """Send `reply` as a DM and return the platform's message id.
+
+        `key` is stable for one delivery: platforms that support idempotent sends (Discord's
+        nonce with enforce_nonce) use it so a retried send cannot show up twice.
+        """
+        ...
+
+
+class RateLimiter:
+    """Token bucket plus a concurrency bound, one per platform."""
+
+    def __init__(self, rate_per_second: float, concurrency: int) -> None:
+        self.rate = rate_per_second
+        self.capacity = max(1.0, rate_per_second)
+        self._tokens = self.capacity
+        self._updated = time.monotonic()
+        self._lock = asyncio.Lock()
+        self.in_flight = asyncio.Semaphore(concurrency)
+        self._paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """The platform said 429: nobody sends for `seconds`."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                if now < self._paused_until:
+                    await asyncio.sleep(self._paused_until - now)
+                    continue
+                self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
+                self._updated = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await asyncio.sleep((1 - self._tokens) / self.rate)

@@ -1,0 +1,107 @@
+"""`/timezone`: see or set your zone (and, for admins, the workspace default)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from bot import markup, timefmt
+from bot.chat import Autocomplete, Choice, Invocation, Response, reply
+from bot.context import Context
+from bot.router import CommandSpec, OptionSpec, Router
+from bot.zones import UnknownZone, resolve_zone
+
+COMMON = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "America/Sao_Paulo",
+)
+
+TIMEZONE = CommandSpec(
+    "timezone",
+    "See or set your time zone (city, IANA name or abbreviation)",
+    options=(
+        OptionSpec(
+            "zone", "e.g. Berlin, Europe/Berlin, PST, IST", autocomplete=True, max_length=64
+        ),
+        OptionSpec("workspace", "Admins: make it this community's default", kind="boolean"),
+    ),
+    rest="zone",
+    usage="/timezone berlin",
+)
+
+
+class ProfileCommands:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def register(self, router: Router) -> None:
+        router.command(TIMEZONE, self.timezone)
+        router.autocomplete("timezone", "zone", self.complete_zone)
+
+    async def timezone(self, event: Invocation) -> Response:
+        typed = str(event.options.get("zone", "")).strip()
+        for_workspace = bool(event.options.get("workspace", False))
+        now = self.context.clock.now()
+        async with self.context.transaction(event.actor) as (session, member):
+            if not typed:
+                local = timefmt.local(now, member.tz)
+                source = "" if member.tz_explicit else " (the community default)"
+                return reply(
+                    f"🌍 Your time zone is **{member.tz_name}**{source}; it's {local} there.\n"
+                    "Change it with `/timezone <city or zone>`, e.g. `/timezone berlin`."
+                )
+            try:
+                match = resolve_zone(typed)
+            except UnknownZone as unknown:
+                hint = ", ".join(f"`{name}`" for name in unknown.suggestions[:5])
+                close = f" Did you mean {hint}?" if hint else ""
+                return reply(
+                    f"⚠️ I don't know the time zone {markup.code(typed[:64])}.{close}\n"
+                    "Try a city (`/timezone berlin`), an IANA name (`Europe/Berlin`) or an "
+                    "abbreviation (`PST`)."
+                )
+            if for_workspace:
+                if not event.actor.is_admin:
+                    return reply("⚠️ Only community admins can change the default time zone.")
+                await self.context.profiles.set_workspace_zone(
+                    session, member.workspace_id, match.name
+                )
+                return reply(f"🌍 This community's default time zone is now **{match.name}**.")
+            await self.context.profiles.set_member_zone(session, member.id, match.name)
+        local = timefmt.local(now, match.zone)
+        guess = "" if match.exact else f" (my best match for {markup.code(typed[:64])})"
+        return reply(
+            f"🌍 Your time zone is now **{match.name}**{guess}; it's {local} there.\n"
+            "Reminders you set from now on, and repeating ones, follow it."
+        )
+
+    async def complete_zone(self, event: Autocomplete) -> Response:
+        names = suggest_zones(event.typed)
+        return Response(choices=tuple(Choice(name, name) for name in names))
+
+
+@lru_cache(maxsize=1)
+def _all_zones() -> tuple[str, ...]:
+    return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
+
+
+def suggest_zones(typed: str, limit: int = 25) -> list[str]:
+    """IANA names containing what was typed (spaces read as underscores), common ones first."""
+    needle = typed.strip().lower().replace(" ", "_")
+    if not needle:
+        return list(COMMON[:limit])
+    found = [name for name in _all_zones() if needle in name.lower()]
+    if not found:
+        try:
+            found = [resolve_zone(typed).name]
+        except UnknownZone as unknown:
+            found = list(unknown.suggestions)
+    return found[:limit]

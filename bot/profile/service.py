@@ -1,0 +1,146 @@
+"""Members and their workspaces: who someone is in our tables, and which zone they live in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.chat import Actor
+from bot.storage.tables import Member, Workspace
+from bot.storage.upsert import insert_ignore
+
+
+@lru_cache(maxsize=1024)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def safe_zone(name: str | None, fallback: str) -> ZoneInfo:
+    for candidate in (name, fallback, "UTC"):
+        if candidate:
+            try:
+                return zone(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return zone("UTC")
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    """A member as the services need them; `new` is true on their very first contact."""
+
+    id: int
+    workspace_id: int
+    platform: str
+    user_id: str
+    tz_name: str
+    tz_explicit: bool
+    new: bool = False
+    tz_from_platform: bool = False
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return zone(self.tz_name)
+
+
+class Profiles:
+    def __init__(self, default_timezone: str) -> None:
+        self.default_timezone = default_timezone
+
+    async def workspace_id(self, session: AsyncSession, platform: str, external_id: str) -> int:
+        query = select(Workspace.id).where(
+            Workspace.platform == platform, Workspace.external_id == external_id
+        )
+        found = await session.scalar(query)
+        if found is not None:
+            return found
+        await insert_ignore(
+            session,
+            Workspace,
+            {"platform": platform, "external_id": external_id, "created_at": datetime.now(UTC)},
+        )
+        found = await session.scalar(query)
+        assert found is not None
+        return found
+
+    async def member(self, session: AsyncSession, actor: Actor) -> MemberInfo:
+        """The member behind `actor`, created on first contact (with the platform's zone)."""
+        row = (
+            await session.execute(
+                select(Member.id, Member.workspace_id, Member.tz, Workspace.default_tz)
+                .join(Workspace, Workspace.id == Member.workspace_id)
+                .where(
+                    Workspace.platform == actor.platform,
+                    Workspace.external_id == actor.workspace_id,
+                    Member.user_id == actor.user_id,
+                )
+            )
+        ).first()
+        new = False
+        from_platform = False
+        if row is None:
+            workspace_id = await self.workspace_id(session, actor.platform, actor.workspace_id)
+            platform_tz = actor.platform_tz if _valid_zone(actor.platform_tz) else None
+            inserted = await insert_ignore(
+                session,
+                Member,
+                {
+                    "workspace_id": workspace_id,
+                    "user_id": actor.user_id,
+                    "display_name": actor.display_name[:100],
+                    "tz": platform_tz,
+                    "created_at": datetime.now(UTC),
+                },
+            )
+            new = inserted
+            from_platform = inserted and platform_tz is not None
+            return await self._reload(session, actor, new=new, from_platform=from_platform)
+        member_id, workspace_id, tz_name, workspace_tz = row
+        return MemberInfo(
+            id=member_id,
+            workspace_id=workspace_id,
+            platform=actor.platform,
+            user_id=actor.user_id,
+            tz_name=safe_zone(tz_name or workspace_tz, self.default_timezone).key,
+            tz_explicit=tz_name is not None,
+        )
+
+    async def _reload(
+        self, session: AsyncSession, actor: Actor, *, new: bool, from_platform: bool
+    ) -> MemberInfo:
+        info = await self.member(session, actor)
+        return MemberInfo(
+            id=info.id,
+            workspace_id=info.workspace_id,
+            platform=info.platform,
+            user_id=info.user_id,
+            tz_name=info.tz_name,
+            tz_explicit=info.tz_explicit,
+            new=new,
+            tz_from_platform=from_platform,
+        )
+
+    async def set_member_zone(self, session: AsyncSession, member_id: int, tz_name: str) -> None:
+        await session.execute(update(Member).where(Member.id == member_id).values(tz=tz_name))
+
+    async def set_workspace_zone(
+        self, session: AsyncSession, workspace_id: int, tz_name: str
+    ) -> None:
+        await session.execute(
+            update(Workspace).where(Workspace.id == workspace_id).values(default_tz=tz_name)
+        )
+
+
+def _valid_zone(name: str | None) -> bool:
+    if not name:
+        return False
+    try:
+        zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

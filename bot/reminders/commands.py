@@ -1,0 +1,379 @@
+"""The reminder commands, buttons and forms: parse, call the service, answer."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from bot import markup, timefmt
+from bot.chat import (
+    ActionClicked,
+    Actor,
+    Autocomplete,
+    Choice,
+    FormSubmitted,
+    Invocation,
+    Reply,
+    Response,
+    reply,
+)
+from bot.context import Context
+from bot.profile.service import MemberInfo
+from bot.reminders import views
+from bot.reminders.service import NewReminder, Reminders, snooze_choices
+from bot.reminders.timeparse import ParsedWhen, TimeParseError, parse_when
+from bot.router import CommandSpec, MessageActionSpec, OptionSpec, Router
+from bot.storage.tables import Draft
+
+EXAMPLES = "`/remind in 5 days check the thread` or `/remind every monday 9am review goals`"
+
+REMIND = CommandSpec(
+    "remind",
+    "Set a reminder: when, and what about",
+    options=(
+        OptionSpec(
+            "when",
+            "When, e.g. in 5 days / tomorrow 9am / every monday 9am",
+            required=True,
+            autocomplete=True,
+            max_length=1000,
+        ),
+        OptionSpec("what", "What to remind you about", max_length=1000),
+    ),
+    rest="when",
+    usage="/remind in 5 days check the thread · /remind every monday 9am review goals",
+)
+REMINDERS = CommandSpec(
+    "reminders",
+    "List your reminders: edit, cancel, pause",
+    options=(OptionSpec("page", "Page number", kind="integer"),),
+    rest="page",
+    usage="/reminders",
+)
+REMIND_MESSAGE = MessageActionSpec("remind-message", "Remind me about this")
+
+
+class ReminderCommands:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        settings = context.settings
+        self.reminders = Reminders(max_active=settings.max_active_reminders, now=context.clock.now)
+
+    def register(self, router: Router) -> None:
+        router.command(REMIND, self.remind)
+        router.command(REMINDERS, self.list_reminders)
+        router.message_action(REMIND_MESSAGE, self.remind_message)
+        router.autocomplete("remind", "when", self.preview)
+        router.form("rem.message", self.submit_message)
+        router.form("rem.snooze", self.submit_snooze)
+        router.form("rem.edit", self.submit_edit)
+        for action, handler in {
+            "rem.cancel": self.cancel,
+            "rem.follow": self.follow,
+            "rem.page": self.page,
+            "rem.edit": self.open_edit,
+            "rem.pause": self.pause,
+            "rem.resume": self.resume,
+            "rem.end": self.end,
+            "rem.snooze10": self.snooze,
+            "rem.snooze60": self.snooze,
+            "rem.snoozetomorrow": self.snooze,
+            "rem.snoozecustom": self.open_snooze,
+            "rem.done": self.done,
+        }.items():
+            router.action(action, handler)
+
+    def _parse(self, text: str, member: MemberInfo) -> ParsedWhen:
+        return parse_when(
+            text,
+            now=self.context.clock.now(),
+            tz=member.tz,
+            max_ahead_days=self.context.settings.max_ahead_days,
+        )
+
+    def _check_text(self, text: str) -> str:
+        text = text.strip()
+        limit = self.context.settings.max_reminder_chars
+        if len(text) > limit:
+            raise TimeParseError(
+                "invalid", f"That reminder is {len(text)} characters; the limit is {limit}."
+            )
+        return text
+
+    async def remind(self, event: Invocation) -> Response:
+        when = str(event.options.get("when", "")).strip()
+        what = str(event.options.get("what", "")).strip()
+        return await self._create(event, when, what)
+
+    async def _create(
+        self,
+        event: Invocation | FormSubmitted,
+        when: str,
+        what: str,
+        source: dict[str, str] | None = None,
+    ) -> Response:
+        now = self.context.clock.now()
+        async with self.context.transaction(event.actor) as (session, member):
+            try:
+                if not when:
+                    raise TimeParseError("invalid", "Tell me when, e.g. " + EXAMPLES + ".")
+                parsed = self._parse(when, member)
+                if what and parsed.message:
+                    raise TimeParseError(
+                        "invalid",
+                        f"I understood {parsed.understood!r} but not {parsed.message!r} in the "
+                        "time. Try `tomorrow 9am` or `in 2 hours`.",
+                    )
+                text = self._check_text(what or parsed.message)
+            except TimeParseError as error:
+                return _problem(error.message, when)
+            if not text:
+                text = "the message you picked" if source else "(no text)"
+            in_channel = not event.place.is_dm and source is None
+            new = NewReminder(
+                text=text,
+                at=parsed.at,
+                rule=parsed.rule,
+                channel_id=event.place.channel_id,
+                shared=in_channel,
+                source_link=(source or {}).get("link") or None,
+                source_excerpt=markup.truncate((source or {}).get("excerpt", ""), 280) or None,
+            )
+            reminder_id = await self.reminders.create(session, member, new)
+            view = await self.reminders.view(session, reminder_id, member)
+        self.context.scheduled()
+        confirmation = views.confirmation(
+            view, tz=member.tz, now=now, in_channel=in_channel, understood=parsed.understood
+        )
+        return Response(replies=(confirmation, *_first_contact(member)))
+
+    async def remind_message(self, event: Invocation) -> Response:
+        message = event.message
+        if message is None:
+            return reply("Pick a message first, then choose “Remind me about this”.")
+        async with self.context.transaction(event.actor) as (session, member):
+            draft = Draft(
+                member_id=member.id,
+                kind="remind-message",
+                created_at=self.context.clock.now(),
+                payload=json.dumps(
+                    {
+                        "link": message.link or "",
+                        "excerpt": message.excerpt[:500],
+                        "channel": message.channel_id,
+                    }
+                ),
+            )
+            session.add(draft)
+            await session.flush()
+            form = views.when_form(
+                "rem.message", "Remind me about this", str(draft.id), with_text=True
+            )
+        return reply(form=form)
+
+    async def submit_message(self, event: FormSubmitted) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            draft = await session.get(Draft, _int(event.context))
+            if draft is None or draft.member_id != member.id:
+                return reply("That form has expired; choose “Remind me about this” again.")
+            source = json.loads(draft.payload)
+        response = await self._create(
+            event, event.values.get("when", ""), event.values.get("what", ""), source=source
+        )
+        if response.replies and response.replies[0].text.startswith("✅"):
+            async with self.context.sessions.begin() as session:
+                found = await session.get(Draft, _int(event.context))
+                if found is not None:
+                    await session.delete(found)
+        return response
+
+    async def preview(self, event: Autocomplete) -> Response:
+        typed = event.typed.strip()
+        if not typed:
+            samples = (
+                "in 1 hour",
+                "tomorrow 9am",
+                "in 5 days",
+                "next friday 5pm",
+                "every monday 9am",
+            )
+            return Response(choices=tuple(Choice(sample, sample) for sample in samples))
+        now = self.context.clock.now()
+        async with self.context.sessions() as session:
+            member = await self.context.profiles.member(session, event.actor)
+            await session.commit()
+        try:
+            parsed = self._parse(typed, member)
+            label = f"{typed} → {timefmt.describe(parsed.at, member.tz, now)}"
+            if parsed.rule:
+                label += f", repeats {views.describe_rule(parsed.rule)}"
+        except TimeParseError as error:
+            label = f"{typed} → ⚠ {markup.to_plain(error.message)}"
+        return Response(choices=(Choice(label[:100], typed[:100]),))
+
+    async def list_reminders(self, event: Invocation) -> Response:
+        page = _int(str(event.options.get("page", "1")) or "1", default=1)
+        return await self._list(event.actor, page, update=False)
+
+    async def page(self, event: ActionClicked) -> Response:
+        return await self._list(event.actor, _int(event.value, default=1), update=True)
+
+    async def _list(self, actor: Actor, page: int, *, update: bool) -> Response:
+        async with self.context.transaction(actor) as (session, member):
+            listing = await self.reminders.list_for(session, member, page)
+        shown = views.listing(listing, tz=member.tz, now=self.context.clock.now())
+        return Response(replies=(_as_update(shown) if update else shown,))
+
+    async def cancel(self, event: ActionClicked) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            text = await self.reminders.cancel(session, _int(event.value), member)
+        return reply(f"🗑 Cancelled: {markup.escape(text)}")
+
+    async def follow(self, event: ActionClicked) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            added = await self.reminders.follow(session, _int(event.value), member)
+            view = await self.reminders.view(session, _int(event.value), member)
+            owner_tz = member.tz
+        self.context.scheduled()
+        if not added:
+            return reply("You're already on this reminder.")
+        now = self.context.clock.now()
+        owner_view = views.confirmation(view, tz=owner_tz, now=now, in_channel=True)
+        updated = Reply(owner_view.text, buttons=owner_view.buttons, private=False, update=True)
+        when = timefmt.moment(view.next_at, member.tz, now) if view.next_at else "soon"
+        return Response(replies=(updated, Reply(f"👍 I'll remind you too, {when}.")))
+
+    async def open_edit(self, event: ActionClicked) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            view = await self.reminders.view(session, _int(event.value), member)
+        if not view.is_owner:
+            return reply("Only the person who set that reminder can edit it.")
+        return reply(form=views.edit_form(view))
+
+    async def submit_edit(self, event: FormSubmitted) -> Response:
+        when = event.values.get("when", "").strip()
+        what = event.values.get("what", "").strip()
+        async with self.context.transaction(event.actor) as (session, member):
+            try:
+                parsed = self._parse(when, member) if when else None
+                text = self._check_text(what) if what else None
+                if parsed and parsed.message and not text:
+                    text = self._check_text(parsed.message)
+            except TimeParseError as error:
+                return _problem(error.message, when)
+            await self.reminders.edit(
+                session,
+                _int(event.context),
+                member,
+                text=text,
+                at=parsed.at if parsed else None,
+                rule=parsed.rule if parsed else None,
+            )
+            view = await self.reminders.view(session, _int(event.context), member)
+        self.context.scheduled()
+        when_text = (
+            timefmt.moment(view.next_at, member.tz, self.context.clock.now())
+            if view.next_at
+            else "not scheduled"
+        )
+        return reply(f"✏️ Saved: {markup.escape(view.text)} — {when_text}")
+
+    async def pause(self, event: ActionClicked) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            await self.reminders.pause(session, _int(event.value), member)
+        return reply("⏸ Paused. Resume it any time from `/reminders`.")
+
+    async def resume(self, event: ActionClicked) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            upcoming = await self.reminders.resume(session, _int(event.value), member)
+        self.context.scheduled()
+        when = timefmt.moment(upcoming, member.tz, self.context.clock.now())
+        return reply(f"▶️ Resumed; next {when}.")
+
+    async def end(self, event: ActionClicked) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            await self.reminders.end(session, _int(event.value), member)
+        return reply("⏹ Ended: it won't repeat any more.")
+
+    async def snooze(self, event: ActionClicked) -> Response:
+        now = self.context.clock.now()
+        async with self.context.transaction(event.actor) as (session, member):
+            until = snooze_choices(now, now.astimezone(member.tz))[event.action_id]
+            text = await self.reminders.snooze(session, _int(event.value), member, until)
+        return self._snoozed(text, until, member)
+
+    def _snoozed(self, text: str, until: datetime, member: MemberInfo) -> Response:
+        self.context.scheduled()
+        when = timefmt.moment(until, member.tz, self.context.clock.now())
+        return reply(f"😴 Snoozed until {when}: {markup.escape(text)}", private=False, update=True)
+
+    async def open_snooze(self, event: ActionClicked) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            await self.reminders.delivery_for(session, _int(event.value), member)
+        form = views.when_form("rem.snooze", "Snooze until", event.value, with_text=False)
+        return reply(form=form)
+
+    async def submit_snooze(self, event: FormSubmitted) -> Response:
+        when = event.values.get("when", "")
+        async with self.context.transaction(event.actor) as (session, member):
+            try:
+                parsed = self._parse(when, member)
+            except TimeParseError as error:
+                return _problem(error.message, when)
+            text = await self.reminders.snooze(session, _int(event.context), member, parsed.at)
+        return self._snoozed(text, parsed.at, member)
+
+    async def done(self, event: ActionClicked) -> Response:
+        async with self.context.transaction(event.actor) as (session, member):
+            text = await self.reminders.done(session, _int(event.value), member)
+        return reply(f"✅ Done: {markup.escape(text)}", private=False, update=True)
+
+    async def undelivered_notice(self, actor: Actor) -> Reply | None:
+        """Reminders we could not DM (closed DMs), shown privately on the member's next visit."""
+        async with self.context.transaction(actor) as (session, member):
+            texts = await self.reminders.take_undelivered(session, member)
+        if not texts:
+            return None
+        items = "\n".join(f"• {markup.escape(text)}" for text in texts[:10])
+        return Reply(
+            "📭 I couldn't send you these reminders because your DMs are closed:\n"
+            f"{items}\nOpen your DMs to the bot to get them on time."
+        )
+
+
+def _problem(message: str, typed: str) -> Response:
+    understood = f"\nYou wrote: `{typed[:200]}`" if typed else ""
+    return reply(f"⚠️ {message}{understood}")
+
+
+def _first_contact(member: MemberInfo) -> tuple[Reply, ...]:
+    if not member.new:
+        return ()
+    if member.tz_from_platform:
+        return (
+            Reply(
+                f"🌍 I took your time zone, {member.tz_name}, from your profile. "
+                "Change it with `/timezone <city or zone>`."
+            ),
+        )
+    if not member.tz_explicit:
+        return (
+            Reply(
+                f"🌍 I'm using {member.tz_name} for your times. "
+                "Set your own with `/timezone <city or zone>`, e.g. `/timezone berlin`."
+            ),
+        )
+    return ()
+
+
+def _as_update(shown: Reply) -> Reply:
+    return Reply(
+        shown.text, fields=shown.fields, buttons=shown.buttons, private=shown.private, update=True
+    )
+
+
+def _int(value: str, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

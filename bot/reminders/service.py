@@ -1,0 +1,434 @@
+"""Reminders: create, follow, list, edit, pause, snooze and cancel, each in one transaction.
+
+A reminder says what and when; every firing to every recipient is a row in `deliveries` that the
+dispatcher drains. So a member's "upcoming" reminders are their pending deliveries (plus paused
+recurring ones), and snoozing is just another delivery row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import Problem
+from bot.profile.service import MemberInfo
+from bot.reminders.recurrence import next_occurrence
+from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower
+from bot.storage.upsert import insert_ignore
+
+ACTIVE = ("active", "paused")
+PAGE_SIZE = 4
+
+
+class ReminderProblem(Problem):
+    """A reminder request that cannot be done."""
+
+
+@dataclass(frozen=True)
+class ReminderView:
+    id: int
+    text: str
+    rule: str | None
+    status: str
+    next_at: datetime | None
+    is_owner: bool
+    owner_user_id: str
+    followers: int
+    shared: bool
+    source_link: str | None
+    source_excerpt: str | None
+    undelivered: bool = False  # a firing could not be delivered (DMs closed)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: tuple[ReminderView, ...]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class NewReminder:
+    text: str
+    at: datetime
+    rule: str | None
+    channel_id: str | None
+    shared: bool
+    source_link: str | None = None
+    source_excerpt: str | None = None
+
+
+class Reminders:
+    def __init__(self, *, max_active: int, now: Callable[[], datetime]) -> None:
+        self.max_active = max_active
+        self.now = now
+
+    async def create(self, session: AsyncSession, member: MemberInfo, new: NewReminder) -> int:
+        active = await session.scalar(
+            select(func.count())
+            .select_from(Reminder)
+            .where(Reminder.owner_id == member.id, Reminder.status.in_(ACTIVE))
+        )
+        if (active or 0) >= self.max_active:
+            raise ReminderProblem(
+                f"You already have {active} active reminders, the most this community allows. "
+                "Cancel some with `/reminders` first."
+            )
+        now = self.now()
+        reminder = Reminder(
+            workspace_id=member.workspace_id,
+            owner_id=member.id,
+            text=new.text,
+            rule=new.rule,
+            first_at=new.at,
+            next_at=new.at,
+            status="active",
+            channel_id=new.channel_id,
+            shared=new.shared,
+            source_link=new.source_link,
+            source_excerpt=new.source_excerpt,
+            created_at=now,
+        )
+        session.add(reminder)
+        await session.flush()
+        session.add(_delivery(member.workspace_id, member.platform, reminder.id, member.id, new.at))
+        return reminder.id
+
+    async def view(
+        self, session: AsyncSession, reminder_id: int, member: MemberInfo
+    ) -> ReminderView:
+        reminder = await self._get(session, reminder_id, member)
+        return await self._view(session, reminder, member)
+
+    async def follow(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> bool:
+        """Add `member` to someone's reminder ("Remind me too"); False if already following."""
+        reminder = await self._get(session, reminder_id, member)
+        if reminder.owner_id == member.id:
+            raise ReminderProblem("It's your reminder: you'll be reminded anyway.")
+        if reminder.status not in ACTIVE or reminder.next_at is None:
+            raise ReminderProblem("That reminder has already fired or was cancelled.")
+        added = await insert_ignore(
+            session,
+            ReminderFollower,
+            {"reminder_id": reminder.id, "member_id": member.id, "created_at": self.now()},
+        )
+        if added and reminder.status == "active":
+            await insert_ignore(
+                session,
+                Delivery,
+                _delivery_values(
+                    member.workspace_id, member.platform, reminder.id, member.id, reminder.next_at
+                ),
+            )
+        return added
+
+    async def list_for(self, session: AsyncSession, member: MemberInfo, page: int) -> Page:
+        next_due = (
+            select(
+                Delivery.reminder_id.label("rid"),
+                func.min(Delivery.due_at).label("due"),
+            )
+            .where(Delivery.member_id == member.id, Delivery.status == "pending")
+            .group_by(Delivery.reminder_id)
+            .subquery()
+        )
+        undelivered = (
+            select(Delivery.reminder_id)
+            .where(Delivery.member_id == member.id, Delivery.status == "undelivered")
+            .scalar_subquery()
+        )
+        query = (
+            select(Reminder, next_due.c.due)
+            .outerjoin(next_due, next_due.c.rid == Reminder.id)
+            .where(
+                Reminder.workspace_id == member.workspace_id,
+                or_(
+                    next_due.c.due.is_not(None),
+                    and_(Reminder.owner_id == member.id, Reminder.status == "paused"),
+                    Reminder.id.in_(undelivered),
+                ),
+            )
+        )
+        rows = list((await session.execute(query)).all())
+        far = datetime.max.replace(tzinfo=self.now().tzinfo)
+        rows.sort(key=lambda row: (row[1] or far, row[0].id))
+        total = len(rows)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, page), pages)
+        chosen = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        undelivered_ids = set(
+            (
+                await session.scalars(
+                    select(Delivery.reminder_id).where(
+                        Delivery.member_id == member.id, Delivery.status == "undelivered"
+                    )
+                )
+            ).all()
+        )
+        items = []
+        for reminder, due in chosen:
+            view = await self._view(session, reminder, member, next_at=due)
+            if reminder.id in undelivered_ids:
+                view = _replace(view, undelivered=True)
+            items.append(view)
+        return Page(tuple(items), page, pages, total)
+
+    async def cancel(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> str:
+        """Owner: cancel for everyone. Follower: stop following. Returns the reminder text."""
+        reminder = await self._get(session, reminder_id, member)
+        if reminder.owner_id == member.id:
+            reminder.status = "cancelled"
+            reminder.next_at = None
+            await _cancel_pending(session, reminder.id)
+        else:
+            await _cancel_pending(session, reminder.id, member.id)
+            follower = await session.get(ReminderFollower, (reminder.id, member.id))
+            if follower is None and not await _has_own_delivery(session, reminder.id, member.id):
+                raise ReminderProblem("Only the person who set that reminder can cancel it.")
+            if follower is not None:
+                await session.delete(follower)
+        return reminder.text
+
+    async def edit(
+        self,
+        session: AsyncSession,
+        reminder_id: int,
+        member: MemberInfo,
+        *,
+        text: str | None = None,
+        at: datetime | None = None,
+        rule: str | None = None,
+    ) -> None:
+        reminder = await self._owned(session, reminder_id, member)
+        if text is not None:
+            reminder.text = text
+        if at is not None:
+            reminder.first_at = at
+            reminder.next_at = at
+            reminder.rule = rule
+            reminder.status = "active"
+            await _cancel_pending(session, reminder.id)
+            await self._schedule_everyone(session, reminder, at)
+
+    async def pause(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> None:
+        reminder = await self._owned(session, reminder_id, member)
+        if reminder.rule is None or reminder.status != "active":
+            raise ReminderProblem("Only an active repeating reminder can be paused.")
+        reminder.status = "paused"
+        await _cancel_pending(session, reminder.id)
+
+    async def resume(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> datetime:
+        reminder = await self._owned(session, reminder_id, member)
+        if reminder.rule is None or reminder.status != "paused":
+            raise ReminderProblem("That reminder is not paused.")
+        upcoming = next_occurrence(
+            reminder.rule, first=reminder.first_at, after=self.now(), tz=member.tz
+        )
+        if upcoming is None:
+            raise ReminderProblem("That repeating reminder has no more dates; it has ended.")
+        reminder.status = "active"
+        reminder.next_at = upcoming
+        await self._schedule_everyone(session, reminder, upcoming)
+        return upcoming
+
+    async def end(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> None:
+        reminder = await self._owned(session, reminder_id, member)
+        reminder.status = "done"
+        reminder.next_at = None
+        await _cancel_pending(session, reminder.id)
+
+    async def delivery_for(
+        self, session: AsyncSession, delivery_id: int, member: MemberInfo
+    ) -> tuple[Delivery, Reminder]:
+        """A delivered message's row, only if it was delivered to `member` (owner-only buttons)."""
+        delivery = await session.get(Delivery, delivery_id)
+        if delivery is None or delivery.workspace_id != member.workspace_id:
+            raise ReminderProblem("I can't find that reminder any more.")
+        if delivery.member_id != member.id:
+            raise ReminderProblem("Those buttons belong to the person who got this reminder.")
+        reminder = await session.get(Reminder, delivery.reminder_id)
+        assert reminder is not None
+        return delivery, reminder
+
+    async def snooze(
+        self, session: AsyncSession, delivery_id: int, member: MemberInfo, until: datetime
+    ) -> str:
+        delivery, reminder = await self.delivery_for(session, delivery_id, member)
+        if reminder.status == "cancelled":
+            raise ReminderProblem("That reminder was cancelled by its owner.")
+        await _cancel_pending(session, reminder.id, member.id, kind="snooze")
+        await insert_ignore(
+            session,
+            Delivery,
+            _delivery_values(
+                member.workspace_id, member.platform, reminder.id, member.id, until, kind="snooze"
+            ),
+        )
+        delivery.status = "done" if delivery.status == "sent" else delivery.status
+        return reminder.text
+
+    async def done(self, session: AsyncSession, delivery_id: int, member: MemberInfo) -> str:
+        delivery, reminder = await self.delivery_for(session, delivery_id, member)
+        await _cancel_pending(session, reminder.id, member.id, kind="snooze")
+        if delivery.status == "sent":
+            delivery.status = "done"
+        return reminder.text
+
+    async def take_undelivered(self, session: AsyncSession, member: MemberInfo) -> list[str]:
+        """Texts of reminders we could not DM (closed DMs), marked as now shown."""
+        rows = (
+            await session.execute(
+                select(Delivery.id, Reminder.text)
+                .join(Reminder, Reminder.id == Delivery.reminder_id)
+                .where(Delivery.member_id == member.id, Delivery.status == "undelivered")
+                .order_by(Delivery.due_at)
+            )
+        ).all()
+        if rows:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_([row[0] for row in rows]))
+                .values(status="shown")
+            )
+        return [row[1] for row in rows]
+
+    async def _schedule_everyone(
+        self, session: AsyncSession, reminder: Reminder, at: datetime
+    ) -> None:
+        recipients = [reminder.owner_id] + list(
+            (
+                await session.scalars(
+                    select(ReminderFollower.member_id).where(
+                        ReminderFollower.reminder_id == reminder.id
+                    )
+                )
+            ).all()
+        )
+        platform = await session.scalar(
+            select(Delivery.platform).where(Delivery.reminder_id == reminder.id).limit(1)
+        )
+        await insert_ignore(
+            session,
+            Delivery,
+            [
+                _delivery_values(reminder.workspace_id, platform or "", reminder.id, rid, at)
+                for rid in recipients
+            ],
+        )
+
+    async def _get(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> Reminder:
+        reminder = await session.get(Reminder, reminder_id)
+        if reminder is None or reminder.workspace_id != member.workspace_id:
+            raise ReminderProblem("I can't find that reminder any more.")
+        return reminder
+
+    async def _owned(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> Reminder:
+        reminder = await self._get(session, reminder_id, member)
+        if reminder.owner_id != member.id:
+            raise ReminderProblem("Only the person who set that reminder can change it.")
+        if reminder.status == "cancelled":
+            raise ReminderProblem("That reminder was cancelled.")
+        return reminder
+
+    async def _view(
+        self,
+        session: AsyncSession,
+        reminder: Reminder,
+        member: MemberInfo,
+        next_at: datetime | None = None,
+    ) -> ReminderView:
+        followers = await session.scalar(
+            select(func.count())
+            .select_from(ReminderFollower)
+            .where(ReminderFollower.reminder_id == reminder.id)
+        )
+        owner_user = await session.scalar(
+            select(Member.user_id).where(Member.id == reminder.owner_id)
+        )
+        return ReminderView(
+            id=reminder.id,
+            text=reminder.text,
+            rule=reminder.rule,
+            status=reminder.status,
+            next_at=next_at or reminder.next_at,
+            is_owner=reminder.owner_id == member.id,
+            owner_user_id=owner_user or "",
+            followers=followers or 0,
+            shared=reminder.shared,
+            source_link=reminder.source_link,
+            source_excerpt=reminder.source_excerpt,
+        )
+
+
+def _replace(view: ReminderView, **changes: object) -> ReminderView:
+    from dataclasses import replace
+
+    return replace(view, **changes)  # type: ignore[arg-type]
+
+
+def _delivery_values(
+    workspace_id: int,
+    platform: str,
+    reminder_id: int,
+    member_id: int,
+    at: datetime,
+    kind: str = "fire",
+) -> dict[str, object]:
+    return {
+        "workspace_id": workspace_id,
+        "platform": platform,
+        "reminder_id": reminder_id,
+        "member_id": member_id,
+        "kind": kind,
+        "occurrence": at,
+        "due_at": at,
+        "status": "pending",
+        "attempts": 0,
+        "recoveries": 0,
+    }
+
+
+def _delivery(
+    workspace_id: int, platform: str, reminder_id: int, member_id: int, at: datetime
+) -> Delivery:
+    return Delivery(**_delivery_values(workspace_id, platform, reminder_id, member_id, at))
+
+
+async def _cancel_pending(
+    session: AsyncSession,
+    reminder_id: int,
+    member_id: int | None = None,
+    kind: str | None = None,
+) -> None:
+    query = update(Delivery).where(
+        Delivery.reminder_id == reminder_id, Delivery.status == "pending"
+    )
+    if member_id is not None:
+        query = query.where(Delivery.member_id == member_id)
+    if kind is not None:
+        query = query.where(Delivery.kind == kind)
+    await session.execute(query.values(status="cancelled"))
+
+
+async def _has_own_delivery(session: AsyncSession, reminder_id: int, member_id: int) -> bool:
+    found = await session.scalar(
+        select(Delivery.id)
+        .where(Delivery.reminder_id == reminder_id, Delivery.member_id == member_id)
+        .limit(1)
+    )
+    return found is not None
+
+
+def snooze_choices(now: datetime, tz_now: datetime) -> dict[str, datetime]:
+    """The fixed snooze buttons: 10 minutes, 1 hour, tomorrow 09:00 local."""
+    tomorrow = (tz_now + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    return {
+        "rem.snooze10": now + timedelta(minutes=10),
+        "rem.snooze60": now + timedelta(hours=1),
+        "rem.snoozetomorrow": tomorrow,
+    }

@@ -1,0 +1,116 @@
+"""How reminders look in chat: the confirmation, the list, and the forms."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from bot import markup, timefmt
+from bot.chat import Button, ButtonStyle, Form, FormInput, Reply
+from bot.reminders.service import Page, ReminderView
+
+RULE_WORDS = {
+    "DAILY": "day",
+    "WEEKLY": "week",
+    "MONTHLY": "month",
+    "YEARLY": "year",
+    "HOURLY": "hour",
+}
+
+
+def describe_rule(rule: str) -> str:
+    """A short human reading of the RRULEs our parser produces."""
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    unit = RULE_WORDS.get(parts.get("FREQ", ""), "time")
+    interval = int(parts.get("INTERVAL", "1"))
+    every = f"every {interval} {unit}s" if interval > 1 else f"every {unit}"
+    if "BYDAY" in parts:
+        every += f" on {parts['BYDAY']}"
+    if "BYMONTHDAY" in parts:
+        every += f" on day {parts['BYMONTHDAY']}"
+    return every
+
+
+def confirmation(
+    view: ReminderView, *, tz: tzinfo, now: datetime, in_channel: bool, understood: str = ""
+) -> Reply:
+    when = timefmt.moment(view.next_at, tz, now) if view.next_at else "(no date)"
+    lines = [
+        f"✅ I'll remind {'you' if view.is_owner else 'them'} {when}: {markup.escape(view.text)}"
+    ]
+    if view.rule:
+        lines.append(f"🔁 Repeats {describe_rule(view.rule)}.")
+    if view.source_link:
+        lines.append(markup.link("the message", view.source_link))
+    if view.followers:
+        others = "other" if view.followers == 1 else "others"
+        lines.append(f"👥 {view.followers} {others} will be reminded too.")
+    if understood:
+        lines.append(f"__Understood: {markup.escape(understood)}__")
+    row = [Button("Cancel", "rem.cancel", str(view.id), ButtonStyle.DANGER)]
+    if in_channel:
+        row.append(Button("Remind me too", "rem.follow", str(view.id), ButtonStyle.PRIMARY))
+    return Reply(text="\n".join(lines), buttons=(tuple(row),), private=not in_channel)
+
+
+def listing(page: Page, *, tz: tzinfo, now: datetime) -> Reply:
+    if not page.total:
+        return Reply("You have no upcoming reminders. Try `/remind in 5 days check the thread`.")
+    lines = [f"**Your reminders** ({page.total}, page {page.page} of {page.pages})"]
+    rows: list[tuple[Button, ...]] = []
+    for number, item in enumerate(page.items, start=(page.page - 1) * 4 + 1):
+        when = timefmt.moment(item.next_at, tz, now) if item.next_at else "not scheduled"
+        line = f"**{number}.** {markup.escape(markup.truncate(item.text, 200))} — {when}"
+        if item.rule:
+            line += f" (repeats {describe_rule(item.rule)})"
+        if item.status == "paused":
+            line += " ⏸ paused"
+        if not item.is_owner:
+            line += " (you joined)"
+        if item.undelivered:
+            line += " ⚠ I couldn't DM you this one: are your DMs open?"
+        lines.append(line)
+        value = str(item.id)
+        row = []
+        if item.is_owner:
+            row.append(Button(f"Edit {number}", "rem.edit", value))
+        row.append(Button(f"Cancel {number}", "rem.cancel", value, ButtonStyle.DANGER))
+        if item.is_owner and item.rule:
+            if item.status == "paused":
+                row.append(Button(f"Resume {number}", "rem.resume", value))
+            else:
+                row.append(Button(f"Pause {number}", "rem.pause", value))
+            row.append(Button(f"End {number}", "rem.end", value))
+        rows.append(tuple(row))
+    navigation = []
+    if page.page > 1:
+        navigation.append(Button("◀ Previous", "rem.page", str(page.page - 1)))
+    if page.page < page.pages:
+        navigation.append(Button("Next ▶", "rem.page", str(page.page + 1)))
+    if navigation:
+        rows.append(tuple(navigation))
+    return Reply(text="\n".join(lines), buttons=tuple(rows))
+
+
+def when_form(form_id: str, title: str, context: str, *, with_text: bool) -> Form:
+    inputs = [FormInput("when", "When?", placeholder="in 2 hours, tomorrow 9am, next friday")]
+    if with_text:
+        inputs.append(FormInput("what", "What about? (optional)", required=False, multiline=True))
+    return Form(form_id, title, tuple(inputs), submit_label="Remind me", context=context)
+
+
+def edit_form(view: ReminderView) -> Form:
+    return Form(
+        "rem.edit",
+        "Edit reminder",
+        (
+            FormInput(
+                "when",
+                "New time (empty keeps it)",
+                required=False,
+                placeholder="tomorrow 9am / every monday 10am",
+            ),
+            FormInput("what", "Text", default=view.text[:1000], multiline=True, required=False),
+        ),
+        submit_label="Save",
+        context=str(view.id),
+    )

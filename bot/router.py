@@ -1,0 +1,96 @@
+"""Command, action, form and autocomplete names mapped to handlers.
+
+Built explicitly at start-up by `bot.app` (nothing registers itself on import), and it is also
+the command catalogue the adapters read to publish slash commands, options and help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.chat import ActionClicked, Autocomplete, FormSubmitted, Invocation, Response
+
+OptionKind = Literal["string", "integer", "boolean"]
+
+CommandHandler = Callable[[Invocation], Awaitable[Response]]
+ActionHandler = Callable[[ActionClicked], Awaitable[Response]]
+FormHandler = Callable[[FormSubmitted], Awaitable[Response]]
+AutocompleteHandler = Callable[[Autocomplete], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str
+    description: str
+    kind: OptionKind = "string"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    autocomplete: bool = False
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One slash command as every platform publishes it.
+
+    `rest` names the option that receives the free text after the command name on text-only
+    surfaces (the console, Slack's `/mentor <sub> ...`), so `/remind in 5 days stretch` fills it.
+    """
+
+    name: str
+    description: str
+    options: tuple[OptionSpec, ...] = ()
+    rest: str | None = None
+    usage: str = ""
+    admin_only: bool = False
+
+    def option(self, name: str) -> OptionSpec | None:
+        return next((option for option in self.options if option.name == name), None)
+
+
+@dataclass(frozen=True)
+class MessageActionSpec:
+    """A "do something with this message" entry (Discord context menu, Slack message shortcut)."""
+
+    name: str
+    label: str
+
+
+@dataclass
+class Router:
+    commands: dict[str, tuple[CommandSpec, CommandHandler]] = field(default_factory=dict)
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+    forms: dict[str, FormHandler] = field(default_factory=dict)
+    completions: dict[tuple[str, str], AutocompleteHandler] = field(default_factory=dict)
+    message_actions: dict[str, tuple[MessageActionSpec, CommandHandler]] = field(
+        default_factory=dict
+    )
+
+    def command(self, spec: CommandSpec, handler: CommandHandler) -> None:
+        if spec.name in self.commands:
+            raise ValueError(f"command {spec.name!r} is registered twice")
+        self.commands[spec.name] = (spec, handler)
+
+    def action(self, action_id: str, handler: ActionHandler) -> None:
+        if action_id in self.actions:
+            raise ValueError(f"action {action_id!r} is registered twice")
+        self.actions[action_id] = handler
+
+    def form(self, form_id: str, handler: FormHandler) -> None:
+        self.forms[form_id] = handler
+
+    def autocomplete(self, command: str, option: str, handler: AutocompleteHandler) -> None:
+        self.completions[(command, option)] = handler
+
+    def message_action(self, spec: MessageActionSpec, handler: CommandHandler) -> None:
+        self.message_actions[spec.name] = (spec, handler)
+
+    @property
+    def catalogue(self) -> Iterable[CommandSpec]:
+        return (spec for spec, _ in self.commands.values())
+
+    @property
+    def message_catalogue(self) -> Iterable[MessageActionSpec]:
+        return (spec for spec, _ in self.message_actions.values())

@@ -1,0 +1,44 @@
+"""Apply Alembic migrations from inside the bot (at start and from `mentorbot db upgrade`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import migrations
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    return config
+
+
+def _pending(connection: Connection) -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    current = MigrationContext.configure(connection).get_current_heads()
+    lower = current[0] if current else "base"
+    return [rev.revision for rev in script.iterate_revisions("heads", lower)][::-1]
+
+
+def _upgrade(connection: Connection) -> list[str]:
+    pending = _pending(connection)
+    if pending:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return pending
+
+
+async def upgrade(engine: AsyncEngine) -> list[str]:
+    """Bring the schema to the newest revision; returns the revisions applied (oldest first)."""
+    async with engine.connect() as connection:
+        applied = await connection.run_sync(_upgrade)
+        await connection.commit()
+    return applied

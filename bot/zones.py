@@ -1,0 +1,309 @@
+"""Time-zone resolution for member settings and for zones written inside reminder phrases.
+
+Members type zones in many ways ("Europe/Berlin", "berlin", "new york", "PST", "GMT+2",
+"Berlni"). `resolve_zone` turns all of them into an IANA zone so that stored zones are always
+`zoneinfo` keys (DST-aware), never raw offsets.
+
+Fixed offsets: whole-hour offsets ("GMT+2", "UTC-05:00") map to the IANA `Etc/GMT-2` style zones
+(note the POSIX sign inversion: UTC+2 is `Etc/GMT-2`). IANA has no keys for non-whole-hour offsets
+("UTC+05:30"), so those raise `UnknownZone` with the zones that use that offset as suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+from zoneinfo import ZoneInfo, available_timezones
+
+__all__ = [
+    "ABBREVIATIONS",
+    "CITY_ALIASES",
+    "UnknownZone",
+    "ZoneMatch",
+    "get_zone",
+    "resolve_zone",
+]
+
+# Common abbreviations -> the IANA zone people mean by them. Ambiguous ones follow the most common
+# English usage: IST is India, BST is British Summer Time, CST is US Central.
+ABBREVIATIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "UTC": "UTC",
+        "GMT": "UTC",
+        "Z": "UTC",
+        "PST": "America/Los_Angeles",
+        "PDT": "America/Los_Angeles",
+        "PT": "America/Los_Angeles",
+        "MST": "America/Denver",
+        "MDT": "America/Denver",
+        "MT": "America/Denver",
+        "CST": "America/Chicago",
+        "CDT": "America/Chicago",
+        "CT": "America/Chicago",
+        "EST": "America/New_York",
+        "EDT": "America/New_York",
+        "ET": "America/New_York",
+        "AKST": "America/Anchorage",
+        "AKDT": "America/Anchorage",
+        "HST": "Pacific/Honolulu",
+        "BRT": "America/Sao_Paulo",
+        "WET": "Europe/Lisbon",
+        "WEST": "Europe/Lisbon",
+        "BST": "Europe/London",
+        "CET": "Europe/Berlin",
+        "CEST": "Europe/Berlin",
+        "EET": "Europe/Athens",
+        "EEST": "Europe/Athens",
+        "MSK": "Europe/Moscow",
+        "IST": "Asia/Kolkata",
+        "PKT": "Asia/Karachi",
+        "ICT": "Asia/Bangkok",
+        "WIB": "Asia/Jakarta",
+        "SGT": "Asia/Singapore",
+        "HKT": "Asia/Hong_Kong",
+        "JST": "Asia/Tokyo",
+        "KST": "Asia/Seoul",
+        "AWST": "Australia/Perth",
+        "ACST": "Australia/Adelaide",
+        "ACDT": "Australia/Adelaide",
+        "AEST": "Australia/Sydney",
+        "AEDT": "Australia/Sydney",
+        "NZST": "Pacific/Auckland",
+        "NZDT": "Pacific/Auckland",
+        "SAST": "Africa/Johannesburg",
+    }
+)
+
+# Cities, countries and nicknames that are not the last component of an IANA key.
+CITY_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        "new york": "America/New_York",
+        "new york city": "America/New_York",
+        "nyc": "America/New_York",
+        "boston": "America/New_York",
+        "washington": "America/New_York",
+        "washington dc": "America/New_York",
+        "miami": "America/New_York",
+        "atlanta": "America/New_York",
+        "philadelphia": "America/New_York",
+        "montreal": "America/Toronto",
+        "ottawa": "America/Toronto",
+        "chicago": "America/Chicago",
+        "dallas": "America/Chicago",
+        "houston": "America/Chicago",
+        "austin": "America/Chicago",
+        "minneapolis": "America/Chicago",
+        "salt lake city": "America/Denver",
+        "los angeles": "America/Los_Angeles",
+        "la": "America/Los_Angeles",
+        "san francisco": "America/Los_Angeles",
+        "sf": "America/Los_Angeles",
+        "bay area": "America/Los_Angeles",
+        "silicon valley": "America/Los_Angeles",
+        "seattle": "America/Los_Angeles",
+        "portland": "America/Los_Angeles",
+        "san diego": "America/Los_Angeles",
+        "las vegas": "America/Los_Angeles",
+        "honolulu": "Pacific/Honolulu",
+        "hawaii": "Pacific/Honolulu",
+        "rio": "America/Sao_Paulo",
+        "rio de janeiro": "America/Sao_Paulo",
+        "buenos aires": "America/Argentina/Buenos_Aires",
+        "munich": "Europe/Berlin",
+        "hamburg": "Europe/Berlin",
+        "frankfurt": "Europe/Berlin",
+        "cologne": "Europe/Berlin",
+        "germany": "Europe/Berlin",
+        "uk": "Europe/London",
+        "england": "Europe/London",
+        "manchester": "Europe/London",
+        "edinburgh": "Europe/London",
+        "france": "Europe/Paris",
+        "spain": "Europe/Madrid",
+        "barcelona": "Europe/Madrid",
+        "italy": "Europe/Rome",
+        "milan": "Europe/Rome",
+        "netherlands": "Europe/Amsterdam",
+        "geneva": "Europe/Zurich",
+        "kiev": "Europe/Kyiv",
+        "st petersburg": "Europe/Moscow",
+        "india": "Asia/Kolkata",
+        "mumbai": "Asia/Kolkata",
+        "bombay": "Asia/Kolkata",
+        "delhi": "Asia/Kolkata",
+        "new delhi": "Asia/Kolkata",
+        "bangalore": "Asia/Kolkata",
+        "bengaluru": "Asia/Kolkata",
+        "chennai": "Asia/Kolkata",
+        "hyderabad": "Asia/Kolkata",
+        "pune": "Asia/Kolkata",
+        "calcutta": "Asia/Kolkata",
+        "china": "Asia/Shanghai",
+        "beijing": "Asia/Shanghai",
+        "shenzhen": "Asia/Shanghai",
+        "japan": "Asia/Tokyo",
+        "osaka": "Asia/Tokyo",
+        "korea": "Asia/Seoul",
+        "saigon": "Asia/Ho_Chi_Minh",
+        "ho chi minh city": "Asia/Ho_Chi_Minh",
+        "hanoi": "Asia/Bangkok",
+        "abu dhabi": "Asia/Dubai",
+        "tel aviv": "Asia/Jerusalem",
+        "israel": "Asia/Jerusalem",
+        "canberra": "Australia/Sydney",
+        "wellington": "Pacific/Auckland",
+        "new zealand": "Pacific/Auckland",
+        "cape town": "Africa/Johannesburg",
+        "south africa": "Africa/Johannesburg",
+        "utc": "UTC",
+        "gmt": "UTC",
+        "zulu": "UTC",
+    }
+)
+
+_CANONICAL_REGIONS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+_OFFSET_RE = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I | re.A)
+_SPACES_RE = re.compile(r"[\s_]+")
+_FUZZY_CUTOFF = 0.75
+_SUGGEST_CUTOFF = 0.5
+
+
+@dataclass(frozen=True)
+class ZoneMatch:
+    """A resolved zone; `exact` is False when the input was only close to a known name."""
+
+    zone: ZoneInfo
+    name: str
+    exact: bool
+
+
+class UnknownZone(ValueError):
+    """The input matched no zone; `suggestions` are close IANA names to offer the member."""
+
+    def __init__(self, text: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.text = text
+        self.suggestions = suggestions[:5]
+        hint = f" Did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(
+            f"I don't know the time zone {text!r}.{hint} "
+            "Try a city (`Berlin`), an IANA name (`America/New_York`) or `UTC+2`."
+        )
+
+
+@lru_cache(maxsize=1024)
+def get_zone(name: str) -> ZoneInfo:
+    """Cached `ZoneInfo` lookup, so hot paths never touch the tz database twice."""
+    return ZoneInfo(name)
+
+
+def _norm(text: str) -> str:
+    return _SPACES_RE.sub(" ", text.strip().lower())
+
+
+def _preference(key: str) -> tuple[int, int, str]:
+    """Sort key preferring canonical region/city keys over legacy links like `US/Pacific`."""
+    return (0 if key.startswith(_CANONICAL_REGIONS) else 1, key.count("/"), key)
+
+
+@lru_cache(maxsize=1)
+def _keys() -> frozenset[str]:
+    return frozenset(k for k in available_timezones() if not k.startswith(("posix/", "right/")))
+
+
+@lru_cache(maxsize=1)
+def _lower_keys() -> dict[str, str]:
+    return {_norm(k): k for k in sorted(_keys(), key=_preference, reverse=True)}
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Every lookup name (IANA last components and aliases) -> the IANA key it stands for."""
+    names: dict[str, str] = {}
+    for key in sorted(_keys(), key=_preference, reverse=True):
+        if key.startswith(_CANONICAL_REGIONS):
+            names[_norm(key.rsplit("/", 1)[-1])] = key
+    names.update(CITY_ALIASES)
+    return names
+
+
+def _offset_zone(text: str) -> ZoneMatch | None:
+    m = _OFFSET_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+    if minutes >= 60 or hours > 14:
+        raise UnknownZone(text)
+    if minutes:
+        raise UnknownZone(text, _zones_with_offset(sign, hours, minutes))
+    if hours == 0:
+        return ZoneMatch(get_zone("UTC"), "UTC", True)
+    # POSIX-style names invert the sign: UTC+2 is Etc/GMT-2.
+    name = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+    if name not in _keys():
+        raise UnknownZone(text)
+    return ZoneMatch(get_zone(name), name, True)
+
+
+def _zones_with_offset(sign: str, hours: int, minutes: int) -> tuple[str, ...]:
+    """Canonical zones whose offset today equals the given one (for half-hour offsets)."""
+    wanted = timedelta(hours=hours, minutes=minutes) * (1 if sign == "+" else -1)
+    now = datetime.now(UTC)
+    found = [
+        k
+        for k in sorted(_keys(), key=_preference)
+        if k.startswith(_CANONICAL_REGIONS) and now.astimezone(get_zone(k)).utcoffset() == wanted
+    ]
+    return tuple(found[:5])
+
+
+def _match(name: str, exact: bool) -> ZoneMatch:
+    return ZoneMatch(get_zone(name), name, exact)
+
+
+def resolve_zone(text: str) -> ZoneMatch:
+    """Resolve free text to an IANA zone, trying exact forms before fuzzy matching."""
+    raw = text.strip()
+    if not raw:
+        raise UnknownZone(text)
+    if "/" in raw and raw in _keys():
+        return _match(raw, True)
+    abbreviation = ABBREVIATIONS.get(raw.upper())
+    if abbreviation is not None:
+        return _match(abbreviation, True)
+    norm = _norm(raw)
+    key = _lower_keys().get(norm)
+    if key is not None:
+        return _match(key, True)
+    offset = _offset_zone(raw)
+    if offset is not None:
+        return offset
+    names = _names()
+    key = names.get(norm)
+    if key is not None:
+        return _match(key, True)
+    close = difflib.get_close_matches(norm, names, n=5, cutoff=_SUGGEST_CUTOFF)
+    close += difflib.get_close_matches(norm, _lower_keys(), n=5, cutoff=_SUGGEST_CUTOFF)
+    suggestions = _dedupe(names.get(c) or _lower_keys()[c] for c in close)
+    best = max(close, key=lambda c: difflib.SequenceMatcher(None, norm, c).ratio(), default=None)
+    if best is not None and difflib.SequenceMatcher(None, norm, best).ratio() >= _FUZZY_CUTOFF:
+        return _match(names.get(best) or _lower_keys()[best], False)
+    raise UnknownZone(text, suggestions)
+
+
+def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))[:5]

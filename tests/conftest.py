@@ -1,0 +1,80 @@
+"""Shared fixtures: a loopback-only network guard, real databases, a core on a fake clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.console.chat import ConsoleChat
+from bot.app import Core
+from bot.clock import FakeClock
+from bot.settings import Settings
+from tests.support import network
+from tests.support.databases import create_postgres_database, drop_postgres_database
+
+network.install()
+
+START = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # a Monday, 14:00 in Berlin
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(f"MENTORBOT_{name}", raising=False)
+    monkeypatch.chdir(tmp_path)  # so a stray .env or mentorbot.db never leaks in or out
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    url = await create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Both embedded SQLite and PostgreSQL: storage behaviour must match on both."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
+        return
+    url = await create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {"database_url": database_url, "default_timezone": "UTC"}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def core(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Core]:
+    bot = Core(make_settings(sqlite_url, send_rate_per_second=1000.0), clock=clock)
+    await bot.migrate()
+    async with bot:
+        yield bot
+
+
+@pytest.fixture
+async def chat(core: Core) -> ConsoleChat:
+    return ConsoleChat(core)
