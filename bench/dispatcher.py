@@ -63,7 +63,8 @@ async def main(database_url: str, pending: int, burst: int) -> None:
     load_start = time.perf_counter()
     await seed(core.sessions, platform="bench", members=10_000,
                due=burst_due + future(pending, timedelta(days=1)))
-    print(f"seeded {pending + burst:,} pending deliveries in {time.perf_counter() - load_start:.1f} s")
+    seconds = time.perf_counter() - load_start
+    print(f"seeded {pending + burst:,} pending deliveries in {seconds:.1f} s")
     messenger = RecordingMessenger(burst)
     async with core:
         core.attach(messenger)

@@ -9,6 +9,7 @@ Kept small on purpose: it composes features, it does not contain them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from datetime import timedelta
@@ -32,7 +33,7 @@ from bot.chat import (
 from bot.clock import Clock, SystemClock
 from bot.context import Context
 from bot.delivery import Messenger, RateLimiter
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import OVERLAP, Dispatcher
 from bot.errors import Problem
 from bot.help import HelpCommand
 from bot.profile.commands import ProfileCommands
@@ -48,6 +49,13 @@ from bot.storage.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 SEEN_TTL = timedelta(minutes=10)
+
+
+def claim_size(settings: Settings) -> int:
+    """Rows claimed at once: no more than the rate limit can send well before they count as stuck
+    (another process would then requeue them and send them twice)."""
+    sendable = settings.send_rate_per_second * settings.stuck_after_seconds / (4 * OVERLAP)
+    return max(1, min(settings.dispatch_batch, int(sendable)))
 
 
 class Core:
@@ -72,7 +80,7 @@ class Core:
             prepare=self.firing.prepare,
             send=self.firing.send,
             platforms=self.messengers.keys,
-            batch=settings.dispatch_batch,
+            batch=claim_size(settings),
             stuck_after=settings.stuck_after_seconds,
         )
         context = Context(
@@ -82,6 +90,7 @@ class Core:
             profiles=Profiles(settings.default_timezone),
             scheduled=self.dispatcher.poke,
         )
+        self._refresher: asyncio.Task[None] | None = None
         self.router = Router()
         self.reminders = ReminderCommands(context)
         self.reminders.register(self.router)
@@ -104,9 +113,23 @@ class Core:
         if self.engine.dialect.name == "sqlite":
             # One process owns a SQLite file, so anything still "sending" was cut off by a crash.
             await self.dispatcher.recover(everything=True)
+        await self.firing.load_undelivered()
         self.dispatcher.start()
+        self._refresher = asyncio.create_task(self._refresh_undelivered())
+
+    async def _refresh_undelivered(self) -> None:
+        """Other processes (PostgreSQL deployments) record failed DMs too: re-read now and then."""
+        while True:
+            await asyncio.sleep(60)
+            try:
+                await self.firing.load_undelivered()
+            except Exception:
+                log.exception("refreshing undelivered reminders failed")
 
     async def close(self) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+            self._refresher = None
         await self.dispatcher.stop()
         await self.engine.dispose()
 
@@ -135,8 +158,11 @@ class Core:
                 f"😵 Sorry, something went wrong on my side (error id `{correlation}`). "
                 "Nothing was saved; please try again."
             )
-        if isinstance(event, Invocation):
-            notice = await self.reminders.undelivered_notice(event.actor)
+        actor = event.actor
+        key = (actor.platform, actor.workspace_id, actor.user_id)
+        if isinstance(event, Invocation) and key in self.firing.undelivered:
+            self.firing.undelivered.discard(key)
+            notice = await self.reminders.undelivered_notice(actor)
             if notice is not None:
                 response = Response(replies=(*response.replies, notice), choices=response.choices)
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import logging
 import sys
 
@@ -16,7 +17,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 db = typer.Typer(help="Database schema.", no_args_is_help=True)
+discord_app = typer.Typer(help="Discord setup.", no_args_is_help=True)
+slack_app = typer.Typer(help="Slack setup.", no_args_is_help=True)
 app.add_typer(db, name="db")
+app.add_typer(discord_app, name="discord")
+app.add_typer(slack_app, name="slack")
 
 
 def _logging(settings: Settings) -> None:
@@ -67,6 +72,36 @@ async def _upgrade(settings: Settings) -> None:
     finally:
         await engine.dispose()
     typer.echo(f"Applied {', '.join(applied)}." if applied else "Schema is up to date.")
+
+
+@discord_app.command("invite-url")
+def discord_invite_url(
+    application_id: str = typer.Option(
+        None, help="Your Discord application id (default: MENTORBOT_DISCORD_APPLICATION_ID)."
+    ),
+) -> None:
+    """Print the OAuth2 URL that installs the bot, with exactly the scopes it needs."""
+    chosen = application_id or Settings().discord_application_id
+    if not chosen:
+        raise typer.BadParameter(
+            "give --application-id or set MENTORBOT_DISCORD_APPLICATION_ID "
+            "(Discord developer portal, General Information)."
+        )
+    setup = importlib.import_module("adapters.discord.setup")
+    typer.echo(setup.invite_url(chosen))
+
+
+@slack_app.command("manifest")
+def slack_manifest(
+    socket_mode: bool = typer.Option(
+        True, "--socket-mode/--no-socket-mode", help="Socket Mode: no public URL needed."
+    ),
+    http: str = typer.Option(None, "--http", help="Public base URL for HTTP mode."),
+) -> None:
+    """Print a ready Slack app manifest (JSON) to paste into api.slack.com/apps."""
+    manifest = importlib.import_module("adapters.slack.manifest")
+    use_socket = socket_mode and not http
+    typer.echo(json.dumps(manifest.manifest(use_socket, http), indent=2))
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -27,7 +27,10 @@ from bot.storage.tables import Delivery
 
 log = logging.getLogger(__name__)
 
-IDLE_RECHECK = timedelta(seconds=60)  # safety net: re-read the queue at least this often
+IDLE_RECHECK = timedelta(seconds=60)
+OVERLAP = (
+    4  # claimed batches in flight at once  # safety net: re-read the queue at least this often
+)
 MAX_BACKOFF = 900.0
 
 
@@ -66,7 +69,6 @@ class Dispatcher:
         self.stuck_after = stuck_after
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._in_flight: set[asyncio.Task[None]] = set()
         self.idle = asyncio.Event()
 
     def poke(self) -> None:
@@ -83,8 +85,6 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     async def _run(self) -> None:
         while True:
@@ -118,16 +118,39 @@ class Dispatcher:
             )
 
     async def drain_due(self) -> int:
-        """Claim every row due now, batch by batch, and send them; returns how many."""
+        """Claim every row due now, batch by batch, and send them; returns how many.
+
+        Batches overlap (up to `OVERLAP` in flight) so one slow send, e.g. a platform retrying a
+        500, does not hold back the deliveries claimed after it.
+        """
         total = 0
         await self.recover()
-        while True:
-            ids = await self.claim(self.clock.now())
-            if not ids:
-                return total
-            total += len(ids)
-            outcomes = await self.send(ids)
-            await self.record(outcomes)
+        slots = asyncio.Semaphore(OVERLAP)
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                await slots.acquire()
+                ids = await self.claim(self.clock.now())
+                if not ids:
+                    slots.release()
+                    break
+                total += len(ids)
+                task = asyncio.create_task(self._deliver(ids, slots))
+                running.add(task)
+                task.add_done_callback(running.discard)
+        finally:
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
+        return total
+
+    async def _deliver(self, ids: Sequence[int], slots: asyncio.Semaphore) -> None:
+        try:
+            await self.record(await self.send(ids))
+        except Exception:
+            # Left in "sending": recover() requeues them once they count as stuck.
+            log.exception("delivering %d claimed rows failed", len(ids))
+        finally:
+            slots.release()
 
     async def claim(self, now: datetime) -> list[int]:
         platforms = list(self.platforms())
@@ -222,7 +245,3 @@ class Dispatcher:
         if count:
             log.warning("requeued %d deliveries interrupted by a crash", count)
         return count
-
-
-async def ping(session: AsyncSession) -> None:
-    await session.execute(text("SELECT 1"))

@@ -286,7 +286,7 @@ def resolve_zone(text: str) -> ZoneMatch:
     if abbreviation is not None:
         return _match(abbreviation, True)
     norm = _norm(raw)
-    key = _lower_keys().get(norm)
+    key = CITY_ALIASES.get(norm) or _lower_keys().get(norm)
     if key is not None:
         return _match(key, True)
     offset = _offset_zone(raw)

@@ -75,7 +75,7 @@ class ProfileCommands:
                     session, member.workspace_id, match.name
                 )
                 return reply(f"🌍 This community's default time zone is now **{match.name}**.")
-            await self.context.profiles.set_member_zone(session, member.id, match.name)
+            await self.context.profiles.set_member_zone(session, member, match.name)
         local = timefmt.local(now, match.zone)
         guess = "" if match.exact else f" (my best match for {markup.code(typed[:64])})"
         return reply(

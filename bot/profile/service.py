@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +38,7 @@ class MemberInfo:
     id: int
     workspace_id: int
     platform: str
+    workspace: str  # the platform's workspace id
     user_id: str
     tz_name: str
     tz_explicit: bool
@@ -48,9 +50,28 @@ class MemberInfo:
         return zone(self.tz_name)
 
 
+MemberKey = tuple[str, str, str]  # platform, workspace, user
+CACHE_SECONDS = 30.0
+CACHE_SIZE = 20_000
+
+
 class Profiles:
+    """Looks members up, creating them on first contact.
+
+    Known members are cached for a few seconds: the lookup runs on every command, and on SQLite
+    each query is a thread hop. Only rows that already existed are cached (a row created in a
+    transaction that later rolls back must not be), and changes made here evict the entry.
+    """
+
     def __init__(self, default_timezone: str) -> None:
         self.default_timezone = default_timezone
+        self._cache: dict[MemberKey, tuple[float, MemberInfo]] = {}
+
+    def forget(self, key: MemberKey | None = None) -> None:
+        if key is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(key, None)
 
     async def workspace_id(self, session: AsyncSession, platform: str, external_id: str) -> int:
         query = select(Workspace.id).where(
@@ -70,6 +91,10 @@ class Profiles:
 
     async def member(self, session: AsyncSession, actor: Actor) -> MemberInfo:
         """The member behind `actor`, created on first contact (with the platform's zone)."""
+        key = (actor.platform, actor.workspace_id, actor.user_id)
+        cached = self._cache.get(key)
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
         row = (
             await session.execute(
                 select(Member.id, Member.workspace_id, Member.tz, Workspace.default_tz)
@@ -101,32 +126,32 @@ class Profiles:
             from_platform = inserted and platform_tz is not None
             return await self._reload(session, actor, new=new, from_platform=from_platform)
         member_id, workspace_id, tz_name, workspace_tz = row
-        return MemberInfo(
+        info = MemberInfo(
             id=member_id,
             workspace_id=workspace_id,
             platform=actor.platform,
+            workspace=actor.workspace_id,
             user_id=actor.user_id,
             tz_name=safe_zone(tz_name or workspace_tz, self.default_timezone).key,
             tz_explicit=tz_name is not None,
         )
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[key] = (time.monotonic(), info)
+        return info
 
     async def _reload(
         self, session: AsyncSession, actor: Actor, *, new: bool, from_platform: bool
     ) -> MemberInfo:
         info = await self.member(session, actor)
-        return MemberInfo(
-            id=info.id,
-            workspace_id=info.workspace_id,
-            platform=info.platform,
-            user_id=info.user_id,
-            tz_name=info.tz_name,
-            tz_explicit=info.tz_explicit,
-            new=new,
-            tz_from_platform=from_platform,
-        )
+        self.forget((actor.platform, actor.workspace_id, actor.user_id))  # may yet roll back
+        return replace(info, new=new, tz_from_platform=from_platform)
 
-    async def set_member_zone(self, session: AsyncSession, member_id: int, tz_name: str) -> None:
-        await session.execute(update(Member).where(Member.id == member_id).values(tz=tz_name))
+    async def set_member_zone(
+        self, session: AsyncSession, member: MemberInfo, tz_name: str
+    ) -> None:
+        await session.execute(update(Member).where(Member.id == member.id).values(tz=tz_name))
+        self.forget((member.platform, member.workspace, member.user_id))
 
     async def set_workspace_zone(
         self, session: AsyncSession, workspace_id: int, tz_name: str
@@ -134,6 +159,7 @@ class Profiles:
         await session.execute(
             update(Workspace).where(Workspace.id == workspace_id).values(default_tz=tz_name)
         )
+        self.forget()
 
 
 def _valid_zone(name: str | None) -> bool:

@@ -139,8 +139,7 @@ class ReminderCommands:
                 source_link=(source or {}).get("link") or None,
                 source_excerpt=markup.truncate((source or {}).get("excerpt", ""), 280) or None,
             )
-            reminder_id = await self.reminders.create(session, member, new)
-            view = await self.reminders.view(session, reminder_id, member)
+            view = await self.reminders.create(session, member, new)
         self.context.scheduled()
         confirmation = views.confirmation(
             view, tz=member.tz, now=now, in_channel=in_channel, understood=parsed.understood
@@ -330,8 +329,8 @@ class ReminderCommands:
 
     async def undelivered_notice(self, actor: Actor) -> Reply | None:
         """Reminders we could not DM (closed DMs), shown privately on the member's next visit."""
-        async with self.context.transaction(actor) as (session, member):
-            texts = await self.reminders.take_undelivered(session, member)
+        async with self.context.sessions.begin() as session:
+            texts = await self.reminders.take_undelivered(session, actor)
         if not texts:
             return None
         items = "\n".join(f"• {markup.escape(text)}" for text in texts[:10])

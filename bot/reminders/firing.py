@@ -59,6 +59,22 @@ class Firing:
         self.now = now
         self.default_tz = default_tz
         self.late_after = late_after
+        # Members with a reminder we could not DM (closed DMs): checked on each of their
+        # commands without a query; refreshed from the database for other processes' failures.
+        self.undelivered: set[tuple[str, str, str]] = set()
+
+    async def load_undelivered(self) -> None:
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Workspace.platform, Workspace.external_id, Member.user_id)
+                    .join(Member, Member.workspace_id == Workspace.id)
+                    .join(Delivery, Delivery.member_id == Member.id)
+                    .where(Delivery.status == "undelivered")
+                    .distinct()
+                )
+            ).all()
+        self.undelivered = {(row[0], row[1], row[2]) for row in rows}
 
     async def prepare(self, session: AsyncSession, ids: Sequence[int], now: datetime) -> None:
         """Advance each fired reminder: the next occurrence for repeating ones, done otherwise."""
@@ -186,6 +202,7 @@ class Firing:
                 )
             except DeliveryError as error:
                 if error.permanent:
+                    self.undelivered.add((item.platform, item.workspace, item.user_id))
                     return Outcome(item.delivery_id, permanent_error=error.reason)
                 if error.retry_after:
                     limiter.pause(error.retry_after)

@@ -72,8 +72,18 @@ def _parts(rule: str) -> dict[str, str]:
     return {k.strip().upper(): v.strip().upper() for k, v in parts}
 
 
-_BY_KEYS = ("BYHOUR", "BYMINUTE", "BYSECOND", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS",
-            "BYYEARDAY", "BYWEEKNO", "BYEASTER")
+_BY_KEYS = (
+    "BYHOUR",
+    "BYMINUTE",
+    "BYSECOND",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYMONTH",
+    "BYSETPOS",
+    "BYYEARDAY",
+    "BYWEEKNO",
+    "BYEASTER",
+)
 _STEP = {"HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}
 
 

@@ -10,18 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat import Actor
 from bot.errors import Problem
 from bot.profile.service import MemberInfo
 from bot.reminders.recurrence import next_occurrence
-from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower
+from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower, Workspace
 from bot.storage.upsert import insert_ignore
 
 ACTIVE = ("active", "paused")
 PAGE_SIZE = 4
+
+ACTIVE_COUNT = (
+    select(func.count())
+    .select_from(Reminder)
+    .where(Reminder.owner_id == bindparam("owner"), Reminder.status.in_(ACTIVE))
+)
+INSERT_REMINDER = insert(cast(Table, Reminder.__table__)).returning(Reminder.id)
+INSERT_DELIVERY = insert(cast(Table, Delivery.__table__))
 
 
 class ReminderProblem(Problem):
@@ -68,36 +78,52 @@ class Reminders:
         self.max_active = max_active
         self.now = now
 
-    async def create(self, session: AsyncSession, member: MemberInfo, new: NewReminder) -> int:
-        active = await session.scalar(
-            select(func.count())
-            .select_from(Reminder)
-            .where(Reminder.owner_id == member.id, Reminder.status.in_(ACTIVE))
-        )
+    async def create(
+        self, session: AsyncSession, member: MemberInfo, new: NewReminder
+    ) -> ReminderView:
+        active = await session.scalar(ACTIVE_COUNT, {"owner": member.id})
         if (active or 0) >= self.max_active:
             raise ReminderProblem(
                 f"You already have {active} active reminders, the most this community allows. "
                 "Cancel some with `/reminders` first."
             )
         now = self.now()
-        reminder = Reminder(
-            workspace_id=member.workspace_id,
-            owner_id=member.id,
+        # Core statements, not ORM objects: this is the hot path of the busiest command.
+        reminder_id = await session.scalar(
+            INSERT_REMINDER,
+            {
+                "workspace_id": member.workspace_id,
+                "owner_id": member.id,
+                "text": new.text,
+                "rule": new.rule,
+                "first_at": new.at,
+                "next_at": new.at,
+                "status": "active",
+                "channel_id": new.channel_id,
+                "shared": new.shared,
+                "source_link": new.source_link,
+                "source_excerpt": new.source_excerpt,
+                "created_at": now,
+            },
+        )
+        assert reminder_id is not None
+        await session.execute(
+            INSERT_DELIVERY,
+            _delivery_values(member.workspace_id, member.platform, reminder_id, member.id, new.at),
+        )
+        return ReminderView(
+            id=reminder_id,
             text=new.text,
             rule=new.rule,
-            first_at=new.at,
-            next_at=new.at,
             status="active",
-            channel_id=new.channel_id,
+            next_at=new.at,
+            is_owner=True,
+            owner_user_id=member.user_id,
+            followers=0,
             shared=new.shared,
             source_link=new.source_link,
             source_excerpt=new.source_excerpt,
-            created_at=now,
         )
-        session.add(reminder)
-        await session.flush()
-        session.add(_delivery(member.workspace_id, member.platform, reminder.id, member.id, new.at))
-        return reminder.id
 
     async def view(
         self, session: AsyncSession, reminder_id: int, member: MemberInfo
@@ -279,13 +305,23 @@ class Reminders:
             delivery.status = "done"
         return reminder.text
 
-    async def take_undelivered(self, session: AsyncSession, member: MemberInfo) -> list[str]:
-        """Texts of reminders we could not DM (closed DMs), marked as now shown."""
+    async def take_undelivered(self, session: AsyncSession, actor: Actor) -> list[str]:
+        """Texts of reminders we could not DM (closed DMs), marked as now shown.
+
+        Runs on every command, so it is one indexed read that finds nothing in the usual case.
+        """
         rows = (
             await session.execute(
                 select(Delivery.id, Reminder.text)
                 .join(Reminder, Reminder.id == Delivery.reminder_id)
-                .where(Delivery.member_id == member.id, Delivery.status == "undelivered")
+                .join(Member, Member.id == Delivery.member_id)
+                .join(Workspace, Workspace.id == Member.workspace_id)
+                .where(
+                    Workspace.platform == actor.platform,
+                    Workspace.external_id == actor.workspace_id,
+                    Member.user_id == actor.user_id,
+                    Delivery.status == "undelivered",
+                )
                 .order_by(Delivery.due_at)
             )
         ).all()
@@ -391,12 +427,6 @@ def _delivery_values(
         "attempts": 0,
         "recoveries": 0,
     }
-
-
-def _delivery(
-    workspace_id: int, platform: str, reminder_id: int, member_id: int, at: datetime
-) -> Delivery:
-    return Delivery(**_delivery_values(workspace_id, platform, reminder_id, member_id, at))
 
 
 async def _cancel_pending(

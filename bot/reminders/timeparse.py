@@ -41,31 +41,53 @@ class TimeParseError(ValueError):
 
 # --------------------------------------------------------------------------- vocabulary
 
+# fmt: off
 _WEEKDAY_NAMES: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                          "Sunday")
-_WD_SHORT: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_RRULE_DAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_WD_PREFIX: Final = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6}
 _MONTH_NAMES: Final = ("January", "February", "March", "April", "May", "June", "July",
                        "August", "September", "October", "November", "December")
-_MONTHS: Final = {name[:3].lower(): i + 1 for i, name in enumerate(_MONTH_NAMES)}
 _NUMBER_WORDS: Final = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
 }
-_ORDINALS: Final = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
-                    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "last": -1}
-# unit -> (calendar field or None, seconds for exact units)
-_UNIT_KIND: Final = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks",
-                     "f": "fortnights", "mo": "months", "y": "years"}
+# fmt: on
+_WD_SHORT: Final = tuple(name[:3] for name in _WEEKDAY_NAMES)
+_RRULE_DAYS: Final = tuple(name[:2].upper() for name in _WEEKDAY_NAMES)
+_WD_PREFIX: Final = {name[:2].lower(): i for i, name in enumerate(_WEEKDAY_NAMES)}
+_MONTHS: Final = {name[:3].lower(): i + 1 for i, name in enumerate(_MONTH_NAMES)}
+_ORDINALS: Final = {
+    **dict.fromkeys(("first", "1st"), 1),
+    **dict.fromkeys(("second", "2nd"), 2),
+    **dict.fromkeys(("third", "3rd"), 3),
+    **dict.fromkeys(("fourth", "4th"), 4),
+    **dict.fromkeys(("fifth", "5th"), 5),
+    "last": -1,
+}
+# first letter(s) of a unit -> its name
+_UNIT_KIND: Final = {
+    "s": "seconds",
+    "m": "minutes",
+    "h": "hours",
+    "d": "days",
+    "w": "weeks",
+    "f": "fortnights",
+    "mo": "months",
+    "y": "years",
+}
 _EXACT_SECONDS: Final = {"seconds": 1, "minutes": 60, "hours": 3600}
-_NAMED_TIMES: Final = {"noon": (12, 0), "midday": (12, 0), "midnight": (0, 0), "eod": (17, 0),
-                       "cob": (17, 0), "end": (17, 0), "close": (17, 0), "tonight": (21, 0),
-                       "morning": (9, 0), "afternoon": (15, 0), "evening": (18, 0),
-                       "night": (21, 0)}
+_NAMED_TIMES: Final = {
+    **dict.fromkeys(("noon", "midday"), (12, 0)),
+    "midnight": (0, 0),
+    **dict.fromkeys(("eod", "cob", "end", "close"), (17, 0)),
+    **dict.fromkeys(("tonight", "night"), (21, 0)),
+    "morning": (9, 0),
+    "afternoon": (15, 0),
+    "evening": (18, 0),
+}
+# parts of the day that say whether a bare hour ("tomorrow evening at 7") is am or pm
 _PERIOD_PM: Final = {"morning": False, "afternoon": True, "evening": True, "night": True,
-                     "tonight": True}
+                     "tonight": True}  # fmt: skip
 _DEFAULT_TIME: Final = (9, 0, 0)
 
 _EX = "Try `in 5 days check the thread` or `tomorrow at 9am submit the form`."
@@ -74,18 +96,30 @@ _MAX_DIGITS = 9
 # --------------------------------------------------------------------------- regexes
 
 _F = re.IGNORECASE | re.ASCII
-_WD = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)"
-       r"(?![a-z])\.?")
-_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
-_NUMW = (r"(?:a\s+couple\s+of|couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten"
-         r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)")
-_UNIT = (r"(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w"
-         r"|fortnights?|months?|mos?|years?|yrs?|y)(?![a-z])")
-_LUNIT = (r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|fortnights?"
-          r"|months?|years?|yrs?)(?![a-z])")
-_PART = (rf"(?:-?\d+(?:\.\d+)?\s*{_UNIT}|{_NUMW}\s+{_LUNIT}|half\s+an?\s+{_LUNIT})"
-         r"(?:\s+and\s+a\s+half(?![a-z]))?")
+_WD = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)"
+    r"(?![a-z])\.?"
+)
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+)
+_NUMW = (
+    r"(?:a\s+couple\s+of|couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
+)
+_UNIT = (
+    r"(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w"
+    r"|fortnights?|months?|mos?|years?|yrs?|y)(?![a-z])"
+)
+_LUNIT = (
+    r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|fortnights?"
+    r"|months?|years?|yrs?)(?![a-z])"
+)
+_PART = (
+    rf"(?:-?\d+(?:\.\d+)?\s*{_UNIT}|{_NUMW}\s+{_LUNIT}|half\s+an?\s+{_LUNIT})"
+    r"(?:\s+and\s+a\s+half(?![a-z]))?"
+)
 _PART_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*\+\s*|\s*)"
 _ORD = r"(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)"
 _SCOPE = r"(?:the|this|every|each)"
@@ -93,84 +127,139 @@ _ABBR = "|".join(sorted((k for k in ABBREVIATIONS if len(k) > 1), key=len, rever
 
 
 def _zone(name: str) -> str:
-    return (rf"(?:\s*(?P<{name}>(?:utc|gmt)\s*[+-]\s*\d{{1,2}}(?::?\d{{2}})?|[+-]\d{{2}}:?\d{{2}}"
-            rf"|z|{_ABBR}|[a-z]+/[a-z_]+(?:/[a-z_]+)?)(?![a-z0-9/]))?")
+    return (
+        rf"(?:\s*(?P<{name}>(?:utc|gmt)\s*[+-]\s*\d{{1,2}}(?::?\d{{2}})?|[+-]\d{{2}}:?\d{{2}}"
+        rf"|z|{_ABBR}|[a-z]+/[a-z_]+(?:/[a-z_]+)?)(?![a-z0-9/]))?"
+    )
 
 
 _DAYSPEC = rf"(?:{_WD}|week\s?days?|weekends?|work\s?days?|business\s+days?)"
-_DAYLIST = (rf"{_DAYSPEC}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*&\s*|\s*\+\s*|\s*/\s*)"
-            rf"{_DAYSPEC})*")
+_DAYLIST = (
+    rf"{_DAYSPEC}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*&\s*|\s*\+\s*|\s*/\s*)"
+    rf"{_DAYSPEC})*"
+)
 
-_NUMBER_STARTERS = "a an couple one two three four five six seven eight nine ten eleven twelve " \
+_NUMBER_STARTERS = (
+    "a an couple one two three four five six seven eight nine ten eleven twelve "
     "fifteen twenty thirty forty fifty sixty ninety half"
-_WD_STARTERS = "mon tue tues wed weds thu thur thurs fri sat sun monday tuesday wednesday " \
-    "thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays"
-_MON_STARTERS = "jan january feb february mar march apr april may jun june jul july aug august " \
+)
+_WD_STARTERS = (
+    "mon tue tues wed weds thu thur thurs fri sat sun monday tuesday wednesday "
+    "thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays "
+    "sundays"
+)
+_MON_STARTERS = (
+    "jan january feb february mar march apr april may jun june jul july aug august "
     "sep sept september oct october nov november dec december"
+)
 _NAMED_STARTERS = "noon midday midnight eod cob end close tonight morning afternoon evening night"
 
 # (alternative, words it can start with; "#" means a digit). Order matters: first match wins.
 _ATOM_TABLE: Final = [
     # ISO 8601 date, optionally with T-time and offset
-    (r"(?P<iso>(?P<iy>\d{4})[-/](?P<imo>\d{1,2})[-/](?P<id>\d{1,2})(?:t(?P<ih>\d{1,2}):"
-     r"(?P<imi>\d{2})(?::(?P<is>\d{2})(?:\.\d+)?)?(?P<iz>z|[+-]\d{2}(?::?\d{2})?)?)?)"
-     r"(?![\d/.-]\d)", "#"),
+    (
+        r"(?P<iso>(?P<iy>\d{4})[-/](?P<imo>\d{1,2})[-/](?P<id>\d{1,2})(?:t(?P<ih>\d{1,2}):"
+        r"(?P<imi>\d{2})(?::(?P<is>\d{2})(?:\.\d+)?)?(?P<iz>z|[+-]\d{2}(?::?\d{2})?)?)?)"
+        r"(?![\d/.-]\d)",
+        "#",
+    ),
     # numeric dates: a/b[/c], a-b-c, dotted d.m.[y]
-    (r"(?P<nd>(?P<nda>\d{1,2})(?:(?P<nds>/)(?P<ndb>\d{1,2})(?:/(?P<ndc>\d{4}|\d{2}))?"
-     r"|-(?P<ndb2>\d{1,2})-(?P<ndc2>\d{4}|\d{2})|\.(?P<ndb3>\d{1,2})\.(?P<ndc3>\d{4}|\d{2})?))"
-     r"(?![\d/.-]\d)", "#"),
+    (
+        r"(?P<nd>(?P<nda>\d{1,2})(?:(?P<nds>/)(?P<ndb>\d{1,2})(?:/(?P<ndc>\d{4}|\d{2}))?"
+        r"|-(?P<ndb2>\d{1,2})-(?P<ndc2>\d{4}|\d{2})|\.(?P<ndb3>\d{1,2})\.(?P<ndc3>\d{4}|\d{2})?))"
+        r"(?![\d/.-]\d)",
+        "#",
+    ),
     # repeats
-    (rf"(?P<rec>(?:every|each)\s+(?:(?P<reco>other)\s+|(?P<rech>half\s+an?)\s+|"
-     rf"(?P<recn>\d+(?:\.\d+)?|{_NUMW})\s+)?"
-     rf"(?P<recu>{_LUNIT}))", "every each"),
-    (rf"(?P<rdays>(?:every|each)\s+(?:(?P<rdo>other|second|2nd|alternate)\s+)?"
-     rf"(?P<rdl>{_DAYLIST}))", "every each"),
-    (r"(?P<radv>hourly|daily|weekly|fortnightly|biweekly|monthly|yearly|annually)(?![a-z])",
-     "hourly daily weekly fortnightly biweekly monthly yearly annually"),
-    (rf"(?P<ryear>(?:every|each)(?=\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MON}"
-     rf"|{_MON}\s*\d)))", "every each"),
+    (
+        rf"(?P<rdays>(?:every|each)\s+(?:(?P<rdo>other|second|2nd|alternate)\s+)?"
+        rf"(?P<rdl>{_DAYLIST}))",
+        "every each",
+    ),
+    (
+        rf"(?P<rec>(?:every|each)\s+(?:(?P<reco>other)\s+|(?P<rech>half\s+an?)\s+|"
+        rf"(?P<recn>\d+(?:\.\d+)?|{_NUMW})\s+)?"
+        rf"(?P<recu>{_LUNIT}))",
+        "every each",
+    ),
+    (
+        r"(?P<radv>hourly|daily|weekly|fortnightly|biweekly|monthly|yearly|annually)(?![a-z])",
+        "hourly daily weekly fortnightly biweekly monthly yearly annually",
+    ),
+    (
+        rf"(?P<ryear>(?:every|each)(?=\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MON}"
+        rf"|{_MON}\s*\d)))",
+        "every each",
+    ),
     (r"(?P<rmday>(?:every|each)(?=\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)))", "every each"),
-    (rf"(?P<nth>(?:(?P<nthev>every|each)\s+)?(?:on\s+)?(?:the\s+)?(?P<nthn>{_ORD})\s+"
-     rf"(?P<nthw>{_WD})\s+of\s+(?P<nths>{_SCOPE})\s+month)",
-     "every each on the first second third fourth fifth last #"),
+    (
+        rf"(?P<nth>(?:(?P<nthev>every|each)\s+)?(?:on\s+)?(?:the\s+)?(?P<nthn>{_ORD})\s+"
+        rf"(?P<nthw>{_WD})\s+of\s+(?P<nths>{_SCOPE})\s+month)",
+        "every each on the first second third fourth fifth last #",
+    ),
     (rf"(?P<nth2>(?:on\s+)?the\s+(?P<nthn2>{_ORD})\s+(?P<nthw2>{_WD}))", "on the"),
-    (rf"(?P<ld>(?:(?P<ldev>every|each)\s+)?(?:on\s+)?(?:the\s+)?last\s+day(?:\s+of\s+"
-     rf"(?P<lds>{_SCOPE})\s+month)?)", "every each on the last"),
+    (
+        rf"(?P<ld>(?:(?P<ldev>every|each)\s+)?(?:on\s+)?(?:the\s+)?last\s+day(?:\s+of\s+"
+        rf"(?P<lds>{_SCOPE})\s+month)?)",
+        "every each on the last",
+    ),
     # month-name dates
-    (rf"(?P<md>(?:on\s+)?(?:the\s+)?(?:(?P<mdd1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?"
-     rf"(?P<mdm1>{_MON})|(?P<mdm2>{_MON})\s*(?:the\s+)?(?P<mdd2>\d{{1,2}})(?:st|nd|rd|th)?"
-     r"(?![\d:.]|[a-z]|\s*[ap]\.?m(?![a-z])))(?:,?\s*(?P<mdy>\d{4})(?![\d:]))?)",
-     f"on the # {_MON_STARTERS}"),
+    (
+        rf"(?P<md>(?:on\s+)?(?:the\s+)?(?:(?P<mdd1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?"
+        rf"(?P<mdm1>{_MON})|(?P<mdm2>{_MON})\s*(?:the\s+)?(?P<mdd2>\d{{1,2}})(?:st|nd|rd|th)?"
+        r"(?![\d:.]|[a-z]|\s*[ap]\.?m(?![a-z])))(?:,?\s*(?P<mdy>\d{4})(?![\d:]))?)",
+        f"on the # {_MON_STARTERS}",
+    ),
     # ordinal day of month
-    (rf"(?P<od>(?:on\s+)?(?:the\s+)?(?P<odd>\d{{1,2}})(?:st|nd|rd|th)(?![a-z])"
-     rf"(?:\s+(?:day\s+)?of\s+(?P<ods>{_SCOPE})\s+month)?)", "on the #"),
+    (
+        rf"(?P<od>(?:on\s+)?(?:the\s+)?(?P<odd>\d{{1,2}})(?:st|nd|rd|th)(?![a-z])"
+        rf"(?:\s+(?:day\s+)?of\s+(?P<ods>{_SCOPE})\s+month)?)",
+        "on the #",
+    ),
     # durations
-    (rf"(?P<dur>(?P<durpre>(?:in|after)\s+)?(?P<durbody>{_PART}(?:{_PART_SEP}{_PART})*)"
-     r"(?:\s+(?P<durpost>from\s+now|later|ago|hence|before|earlier|back)(?![a-z]))?)",
-     f"in after # {_NUMBER_STARTERS}"),
+    (
+        rf"(?P<dur>(?P<durpre>(?:in|after)\s+)?(?P<durbody>{_PART}(?:{_PART_SEP}{_PART})*)"
+        r"(?:\s+(?P<durpost>from\s+now|later|ago|hence|before|earlier|back)(?![a-z]))?)",
+        f"in after # {_NUMBER_STARTERS}",
+    ),
     # clock times
-    (r"(?P<clock>(?:(?:at|@|by|around)\s*)?(?:(?P<c12h>\d{1,2})(?:[:.](?P<c12m>\d{2})"
-     r"(?::(?P<c12s>\d{2}))?)?\s*(?P<c12ap>[ap])\.?\s?m(?![a-z])\.?"
-     r"|(?P<c24h>\d{1,2}):(?P<c24m>\d{2})(?::(?P<c24s>\d{2}))?(?!\d))" + _zone("cz1") + ")",
-     "at @ by around #"),
-    (r"(?P<bare>(?:at|@)\s*(?P<bh>\d{1,3})(?:\s*o'?clock)?(?![\d:./]|\s*[ap]\.?m(?![a-z]))"
-     + _zone("cz2") + ")", "at @"),
+    (
+        r"(?P<clock>(?:(?:at|@|by|around)\s*)?(?:(?P<c12h>\d{1,2})(?:[:.](?P<c12m>\d{2})"
+        r"(?::(?P<c12s>\d{2}))?)?\s*(?P<c12ap>[ap])\.?\s?m(?![a-z])\.?"
+        r"|(?P<c24h>\d{1,2}):(?P<c24m>\d{2})(?::(?P<c24s>\d{2}))?(?!\d))" + _zone("cz1") + ")",
+        "at @ by around #",
+    ),
+    (
+        r"(?P<bare>(?:at|@)\s*(?P<bh>\d{1,3})(?:\s*o'?clock)?(?![\d:./]|\s*[ap]\.?m(?![a-z]))"
+        + _zone("cz2")
+        + ")",
+        "at @",
+    ),
     # named times, relative days, weekdays
-    (r"(?P<named>(?:(?P<npre>at|this|in\s+the|by|around|by\s+the|at\s+the)\s+)?"
-     r"(?P<nw>noon|midday|midnight|eod|cob|end\s+of\s+(?:the\s+)?(?:day|business)"
-     r"|close\s+of\s+business|tonight|morning|afternoon|evening|night)(?![a-z]))",
-     f"at this in by around {_NAMED_STARTERS}"),
-    (r"(?P<rel>(?P<relw>today|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow"
-     r"|(?:the\s+)?day\s+after\s+tomorrow|yesterday)(?![a-z]))",
-     "today tomorrow tmrw tmr tomorow tommorow tommorrow the day yesterday"),
-    (rf"(?P<wd>(?:(?P<wdq>this\s+coming|this|next|coming|on|by|until|last|past)\s+)?"
-     rf"(?P<wdn>{_WD}))", f"this next coming on by until last past {_WD_STARTERS}"),
+    (
+        r"(?P<named>(?:(?P<npre>at|this|in\s+the|by|around|by\s+the|at\s+the)\s+)?"
+        r"(?P<nw>noon|midday|midnight|eod|cob|end\s+of\s+(?:the\s+)?(?:day|business)"
+        r"|close\s+of\s+business|tonight|morning|afternoon|evening|night)(?![a-z]))",
+        f"at this in by around {_NAMED_STARTERS}",
+    ),
+    (
+        r"(?P<rel>(?P<relw>today|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow"
+        r"|(?:the\s+)?day\s+after\s+tomorrow|yesterday)(?![a-z]))",
+        "today tomorrow tmrw tmr tomorow tommorow tommorrow the day yesterday",
+    ),
+    (
+        rf"(?P<wd>(?:(?P<wdq>this\s+coming|this|next|coming|on|by|until|last|past)\s+)?"
+        rf"(?P<wdn>{_WD}))",
+        f"this next coming on by until last past {_WD_STARTERS}",
+    ),
     (r"(?P<nu>next\s+(?P<nuu>week|month|year)(?![a-z]))", "next"),
-    (rf"(?P<vague>(?:(?:in|within|after)\s+)?(?:(?:a\s+)?few|several|some|a\s+couple(?:\s+of)?)"
-     rf"\s+(?:more\s+)?{_LUNIT}|(?:in\s+)?a\s+(?:little\s+)?(?:bit|while)|some\s*time|soon|later"
-     r"|shortly|eventually|someday|at\s+some\s+point|asap|whenever)",
-     "in within after a few several some couple soon later shortly eventually sometime someday "
-     "at asap whenever"),
+    (
+        rf"(?P<vague>(?:(?:in|within|after)\s+)?(?:(?:a\s+)?few|several|some|a\s+couple(?:\s+of)?)"
+        rf"\s+(?:more\s+)?{_LUNIT}|(?:in\s+)?a\s+(?:little\s+)?(?:bit|while)|some\s*time|soon|later"
+        r"|shortly|eventually|someday|at\s+some\s+point|asap|whenever)",
+        "in within after a few several some couple soon later shortly eventually sometime someday "
+        "at asap whenever",
+    ),
 ]
 
 
@@ -198,12 +287,15 @@ _ATOM_BY_STARTER: Final = _compile_starters()
 _WORD_RE: Final = re.compile(r"(?<![a-z0-9])(?:[a-z]+|[0-9]+)|@", _F)
 _PART_RE: Final = re.compile(
     rf"(?P<neg>-)?(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})|(?P<word>{_NUMW})\s+(?P<wunit>{_LUNIT})"
-    rf"|(?P<half>half\s+an?)\s+(?P<hunit>{_LUNIT}))(?P<andhalf>\s+and\s+a\s+half(?![a-z]))?", _F)
+    rf"|(?P<half>half\s+an?)\s+(?P<hunit>{_LUNIT}))(?P<andhalf>\s+and\s+a\s+half(?![a-z]))?",
+    _F,
+)
 _DAY_TOKEN_RE: Final = re.compile(
-    rf"(?P<wd>{_WD})|(?P<wk>week\s?days?|work\s?days?|business\s+days?)|(?P<we>weekends?)", _F)
+    rf"(?P<wd>{_WD})|(?P<wk>week\s?days?|work\s?days?|business\s+days?)|(?P<we>weekends?)", _F
+)
 _TRIGGER_RE: Final = re.compile(
-    r"\s*(?:(?P<rep>!?remind\s*me\s*repeat!?)|!?remind\s*me!|!remind(?:\s*me)?)(?![a-z])[\s,:]*",
-    _F)
+    r"\s*(?:(?P<rep>!?remind\s*me\s*repeat!?)|!?remind\s*me!|!remind(?:\s*me)?)(?![a-z])[\s,:]*", _F
+)
 _LEAD_RE: Final = re.compile(r"\s*(?:remind\s+me|remind|me)(?=[\s,:;]|$)[\s,:;]*", _F)
 _QUOTE_RE: Final = re.compile(r'"([^"]*)"|\u201c([^\u201d]*)\u201d|\[([^\]]*)\]')
 _GAP_RE: Final = re.compile(r"(?:[\s,;@&-]|\b(?:and|at|on|by|around)\b)*", _F)
@@ -211,7 +303,9 @@ _HEAD_RE: Final = re.compile(r"[\s,:;-]*")
 _TAIL_RE: Final = re.compile(r"[\s.!?,;:)]*")
 _MSG_LEAD_RE: Final = re.compile(
     r"[\s,:;\-\u2013\u2014]*(?:(?:remind\s+me|me)(?=[\s,:;]|$)[\s,:;]*)?"
-    r"(?:(?:to|about|that)(?=\s|$))?[\s,:;\-\u2013\u2014]*", _F)
+    r"(?:(?:to|about|that)(?=\s|$))?[\s,:;\-\u2013\u2014]*",
+    _F,
+)
 _MSG_TAIL_RE: Final = re.compile(r"[\s,:;\-\u2013\u2014]+$")
 _BARE_NUMBER_RE: Final = re.compile(r"[\s.!?]*[+-]?\d+(?:[.,]\d+)?[\s.!?]*", _F)
 _ZONE_OFFSET_RE: Final = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", _F)
@@ -236,7 +330,7 @@ class _Spec:
     has_dur: bool = False
     cal: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # years, months, weeks, days
     exact: float = 0.0
-    dur_words: list[str] = field(default_factory=list)
+    dur_parts: list[tuple[float, str]] = field(default_factory=list)
     clock: tuple[int, int, int] | None = None
     clock_text: str = ""
     named: str | None = None
@@ -251,7 +345,6 @@ class _Spec:
     rec_text: str = ""
     monthly_day: bool = False  # a recurring od/ld/nth date pattern
     yearly_date: bool = False
-    plural_wd: bool = False
     past: str | None = None
     vague: bool = False
 
@@ -262,8 +355,11 @@ def _fail(reason: Reason, message: str) -> TimeParseError:
 
 def _conflict(spec: _Spec, text: str) -> TimeParseError:
     first = spec.date_text or "another date"
-    return _fail("invalid", f"I found two dates in that (`{first}` and `{text}`). "
-                            "Give me just one, like `friday at 5pm` or `in 3 days`.")
+    return _fail(
+        "invalid",
+        f"I found two dates in that (`{first}` and `{text}`). "
+        "Give me just one, like `friday at 5pm` or `in 3 days`.",
+    )
 
 
 def _set_date(spec: _Spec, kind: str, text: str) -> None:
@@ -274,8 +370,11 @@ def _set_date(spec: _Spec, kind: str, text: str) -> None:
 
 def _set_freq(spec: _Spec, freq: str, interval: int, text: str) -> None:
     if spec.freq is not None and (spec.freq, spec.interval) != (freq, interval):
-        raise _fail("invalid", f"I found two different repeats (`{spec.rec_text}` and `{text}`). "
-                               "Try one, like `every monday at 9am`.")
+        raise _fail(
+            "invalid",
+            f"I found two different repeats (`{spec.rec_text}` and `{text}`). "
+            "Try one, like `every monday at 9am`.",
+        )
     spec.freq, spec.interval, spec.rec_text = freq, interval, spec.rec_text or text
 
 
@@ -287,8 +386,10 @@ def _number(text: str) -> int:
 
 def _too_far_message(days: int = 5 * 365 + 1) -> str:
     years = days // 365
-    return (f"That's too far ahead: I can remind you up to {years} years from now. "
-            "Try something closer, like `in 2 years` or `1 march 2028`.")
+    return (
+        f"That's too far ahead: I can remind you up to {years} years from now. "
+        "Try something closer, like `in 2 years` or `1 march 2028`."
+    )
 
 
 def _weekday(text: str) -> int:
@@ -382,10 +483,13 @@ def _apply_numeric_date(spec: _Spec, m: re.Match[str], text: str) -> None:
         elif b > 12 or a == b:
             day, month = b, a
         else:
-            raise _fail("ambiguous", f"`{text}` could be {a} {_MONTH_NAMES[b - 1]} or "
-                                     f"{b} {_MONTH_NAMES[a - 1]}. Write the month as a word, "
-                                     f"like `{a} {_MONTH_NAMES[b - 1][:3].lower()}`, "
-                                     "or use `YYYY-MM-DD`.")
+            raise _fail(
+                "ambiguous",
+                f"`{text}` could be {a} {_MONTH_NAMES[b - 1]} or "
+                f"{b} {_MONTH_NAMES[a - 1]}. Write the month as a word, "
+                f"like `{a} {_MONTH_NAMES[b - 1][:3].lower()}`, "
+                "or use `YYYY-MM-DD`.",
+            )
     spec.day, spec.month = day, month
     if year_text is not None:
         spec.year = int(year_text) + (2000 if len(year_text) == 2 else 0)
@@ -414,8 +518,14 @@ def _apply_repeat(spec: _Spec, m: re.Match[str], kind: str, text: str) -> None:
         _set_every(spec, unit, count, text)
     elif kind == "radv":
         word = m.group("radv").lower()
-        unit = {"hourly": "hours", "daily": "days", "weekly": "weeks", "fortnightly": "fortnights",
-                "biweekly": "fortnights", "monthly": "months"}.get(word, "years")
+        unit = {
+            "hourly": "hours",
+            "daily": "days",
+            "weekly": "weeks",
+            "fortnightly": "fortnights",
+            "biweekly": "fortnights",
+            "monthly": "months",
+        }.get(word, "years")
         _set_every(spec, unit, 1, text)
     elif kind == "rdays":
         spec.byday = _day_list(m.group("rdl"))
@@ -431,8 +541,10 @@ def _apply_repeat(spec: _Spec, m: re.Match[str], kind: str, text: str) -> None:
 def _every_fraction(spec: _Spec, value: float, unit: str, text: str) -> None:
     """`every 1.5 hours`: fractions are fine for exact units, converted to whole minutes."""
     if unit not in _EXACT_SECONDS or unit == "seconds":
-        raise _fail("invalid", "Repeats need whole numbers of days, weeks, months or years. "
-                               "Try `every 2 days`.")
+        raise _fail(
+            "invalid",
+            "Repeats need whole numbers of days, weeks, months or years. Try `every 2 days`.",
+        )
     _set_every(spec, "minutes", round(value * _EXACT_SECONDS[unit] / 60), text)
 
 
@@ -460,15 +572,26 @@ def _set_every(spec: _Spec, unit: str, count: int, text: str) -> None:
     if unit in _EXACT_SECONDS:
         seconds = count * _EXACT_SECONDS[unit]
         if seconds < 3600:
-            raise _fail("invalid", f"`{text}` is too often: reminders can repeat at most hourly. "
-                                   "Try `every hour` or `every 2 hours`.")
+            raise _fail(
+                "invalid",
+                f"`{text}` is too often: reminders can repeat at most hourly. "
+                "Try `every hour` or `every 2 hours`.",
+            )
         spec.exact_every = seconds
-        freq, interval = ("HOURLY", seconds // 3600) if seconds % 3600 == 0 else (
-            ("MINUTELY", seconds // 60) if seconds % 60 == 0 else ("SECONDLY", seconds))
+        freq, interval = (
+            ("HOURLY", seconds // 3600)
+            if seconds % 3600 == 0
+            else (("MINUTELY", seconds // 60) if seconds % 60 == 0 else ("SECONDLY", seconds))
+        )
         _set_freq(spec, freq, interval, text)
         return
-    freq, mult = {"days": ("DAILY", 1), "weeks": ("WEEKLY", 1), "fortnights": ("WEEKLY", 2),
-                  "months": ("MONTHLY", 1), "years": ("YEARLY", 1)}[unit]
+    freq, mult = {
+        "days": ("DAILY", 1),
+        "weeks": ("WEEKLY", 1),
+        "fortnights": ("WEEKLY", 2),
+        "months": ("MONTHLY", 1),
+        "years": ("YEARLY", 1),
+    }[unit]
     _set_freq(spec, freq, count * mult, text)
     if freq == "YEARLY" and spec.date_kind == "date":
         spec.yearly_date = True
@@ -534,36 +657,36 @@ def _add_part(spec: _Spec, part: re.Match[str]) -> None:
         value = _count(part.group("word"))
     if part.group("andhalf"):
         value += 0.5
-    spec.dur_words.append(_plural(value, unit))
+    spec.dur_parts.append((value, unit))
     if unit in _EXACT_SECONDS:
         spec.exact += value * _EXACT_SECONDS[unit]
         return
     if isinstance(value, float) and not value.is_integer():
-        raise _fail("invalid", "I can only use fractions of hours and minutes. "
-                               "Try `in 36 hours` instead of `in 1.5 days`.")
+        raise _fail(
+            "invalid",
+            "I can only use fractions of hours and minutes. "
+            "Try `in 36 hours` instead of `in 1.5 days`.",
+        )
     count = int(value)
     index = {"years": 0, "months": 1, "weeks": 2, "fortnights": 2, "days": 3}[unit]
     spec.cal[index] += count * (2 if unit == "fortnights" else 1)
 
 
-def _plural(value: float, unit: str) -> str:
-    shown = int(value) if float(value).is_integer() else value
-    name = unit if shown != 1 else unit[:-1]
-    return f"{shown} {name}"
-
-
 def _repeat_from_duration(spec: _Spec, text: str) -> None:
     """`RemindMeRepeat! 1 week` means every week: a single-unit duration becomes the repeat."""
-    if len(spec.dur_words) != 1:
-        raise _fail("invalid", "RemindMeRepeat! needs a single repeat like `every monday` "
-                               "or `RemindMeRepeat! 1 week`.")
-    count_text, unit = spec.dur_words[0].split(" ")
-    if "." in count_text:
-        raise _fail("invalid", "Repeats need whole numbers. Try `every 2 hours`.")
-    unit = unit if unit.endswith("s") else unit + "s"
-    spec.has_dur, spec.cal, spec.exact, spec.dur_words = False, [0, 0, 0, 0], 0.0, []
+    if len(spec.dur_parts) != 1:
+        raise _fail(
+            "invalid",
+            "RemindMeRepeat! needs a single repeat like `every monday` "
+            "or `RemindMeRepeat! 1 week`.",
+        )
+    value, unit = spec.dur_parts[0]
+    spec.has_dur, spec.cal, spec.exact, spec.dur_parts = False, [0, 0, 0, 0], 0.0, []
     spec.date_text = ""
-    count = int(count_text)
+    if not float(value).is_integer():
+        _every_fraction(spec, value, unit, f"every {text}")
+        return
+    count = int(value)
     if count <= 0:
         raise _fail("invalid", f"`{text}` never repeats. Try `every 2 days` or `every week`.")
     _set_every(spec, unit, count, f"every {text}")
@@ -571,11 +694,15 @@ def _repeat_from_duration(spec: _Spec, text: str) -> None:
 
 def _set_clock(spec: _Spec, hour: int, minute: int, second: int, text: str) -> None:
     if hour > 23 or minute > 59 or second > 59:
-        raise _fail("invalid", f"`{text.strip()}` isn't a time of day. "
-                               "Try `at 23:00` or `at 11pm`.")
+        raise _fail(
+            "invalid", f"`{text.strip()}` isn't a time of day. Try `at 23:00` or `at 11pm`."
+        )
     if spec.clock is not None:
-        raise _fail("invalid", f"I found two times (`{spec.clock_text}` and `{text.strip()}`). "
-                               "Give me one, like `tomorrow at 9am`.")
+        raise _fail(
+            "invalid",
+            f"I found two times (`{spec.clock_text}` and `{text.strip()}`). "
+            "Give me one, like `tomorrow at 9am`.",
+        )
     spec.clock, spec.clock_text = (hour, minute, second), text.strip()
 
 
@@ -583,13 +710,15 @@ def _apply_clock(spec: _Spec, m: re.Match[str], text: str) -> None:
     if m.group("c12ap") is not None:
         hour, minute = int(m.group("c12h")), int(m.group("c12m") or 0)
         if not 1 <= hour <= 12:
-            raise _fail("invalid", f"`{text.strip()}` isn't a time of day. "
-                                   "Try `at 11pm` or `at 23:00`.")
+            raise _fail(
+                "invalid", f"`{text.strip()}` isn't a time of day. Try `at 11pm` or `at 23:00`."
+            )
         hour = hour % 12 + (12 if m.group("c12ap").lower() == "p" else 0)
         _set_clock(spec, hour, minute, int(m.group("c12s") or 0), text)
     else:
-        _set_clock(spec, int(m.group("c24h")), int(m.group("c24m")), int(m.group("c24s") or 0),
-                   text)
+        _set_clock(
+            spec, int(m.group("c24h")), int(m.group("c24m")), int(m.group("c24s") or 0), text
+        )
     if m.group("cz1"):
         _set_zone(spec, m.group("cz1"))
 
@@ -610,8 +739,10 @@ def _apply_bare(spec: _Spec, m: re.Match[str], text: str) -> None:
 def _apply_named(spec: _Spec, m: re.Match[str], text: str) -> None:
     word = m.group("nw").lower().split()[0]
     if spec.named is not None:
-        raise _fail("invalid", f"I found two times of day in that (`{text}`). "
-                               "Give me one, like `tomorrow at 9am`.")
+        raise _fail(
+            "invalid",
+            f"I found two times of day in that (`{text}`). Give me one, like `tomorrow at 9am`.",
+        )
     spec.named = word
     pre = (m.group("npre") or "").lower()
     if word == "tonight" or (pre == "this" and word != "midnight"):
@@ -637,7 +768,6 @@ def _apply_weekday(spec: _Spec, m: re.Match[str], text: str) -> None:
         spec.byday = (day,)
         return
     if _weekday_plural(m.group("wdn")) and qualifier in ("", "on"):
-        spec.plural_wd = True
         spec.byday = (day,)
         _set_freq(spec, "WEEKLY", 1, text)
         return
@@ -651,7 +781,7 @@ def _apply_next_unit(spec: _Spec, m: re.Match[str], text: str) -> None:
     unit = m.group("nuu").lower()
     spec.has_dur, spec.date_text = True, text
     spec.cal[{"year": 0, "month": 1, "week": 2}[unit]] += 1
-    spec.dur_words.append(f"1 {unit}")
+    spec.dur_parts.append((1, f"{unit}s"))
 
 
 def _set_zone(spec: _Spec, raw: str) -> None:
@@ -677,8 +807,10 @@ def _zone_from_text(raw: str) -> tuple[tzinfo, str]:
         key = "/".join(p[:1].upper() + p[1:] for p in text.split("/"))
         return get_zone(_canonical_key(key)), _canonical_key(key)
     except (ValueError, KeyError, OSError) as exc:
-        raise _fail("invalid", f"I don't know the time zone `{raw}`. "
-                               "Try `9pm UTC`, `9pm PST` or `9pm Europe/Berlin`.") from exc
+        raise _fail(
+            "invalid",
+            f"I don't know the time zone `{raw}`. Try `9pm UTC`, `9pm PST` or `9pm Europe/Berlin`.",
+        ) from exc
 
 
 def _canonical_key(key: str) -> str:
@@ -710,8 +842,11 @@ def _clock_for(spec: _Spec) -> tuple[int, int, int] | None:
             return (hour, 0, 0)
         if spec.clock is None:
             h = spec.bare_hour
-            raise _fail("ambiguous", f"Did you mean {h}am or {h}pm? "
-                                     f"Try `at {h}pm` or `at {h + 12 if h < 12 else 0}:00`.")
+            raise _fail(
+                "ambiguous",
+                f"Did you mean {h}am or {h}pm? "
+                f"Try `at {h}pm` or `at {h + 12 if h < 12 else 0}:00`.",
+            )
     if spec.clock is not None:
         return spec.clock
     if spec.named is not None:
@@ -747,8 +882,11 @@ def _check_far(spec: _Spec, ctx: _Ctx) -> None:
 def _resolve_duration(spec: _Spec, ctx: _Ctx, clock: tuple[int, int, int] | None) -> datetime:
     _check_far(spec, ctx)
     if spec.exact and clock is not None:
-        raise _fail("invalid", "I can't combine hours or minutes with a time of day. "
-                               "Try `in 2 days at 9am` or `in 5 hours`.")
+        raise _fail(
+            "invalid",
+            "I can't combine hours or minutes with a time of day. "
+            "Try `in 2 days at 9am` or `in 5 hours`.",
+        )
     if not any(spec.cal):
         if spec.exact <= 0:
             raise _fail("invalid", "That's no time at all. Try `in 5 minutes`.")
@@ -793,38 +931,44 @@ def _resolve_date(spec: _Spec, ctx: _Ctx, clock: tuple[int, int, int]) -> dateti
     if kind == "rel":
         return _pinned(ctx, today + timedelta(days=spec.rel_days), clock, spec.date_text)
     if kind == "wd":
-        return _at(ctx, today + timedelta(days=(spec.weekday - today.weekday() - 1) % 7 + 1),
-                   clock)
+        return _at(ctx, today + timedelta(days=(spec.weekday - today.weekday() - 1) % 7 + 1), clock)
     if kind == "date":
         return _resolve_calendar_date(spec, ctx, clock)
     if kind == "od":
         if not 1 <= spec.day <= 31:
-            raise _fail("invalid", f"There's no {_ordinal(spec.day)} day in a month. "
-                                   "Try `on the 15th`.")
-        dates = [date(y, m, spec.day) for y, m in _month_starts(ctx)
-                 if spec.day <= _month_length(y, m)]
+            raise _fail(
+                "invalid", f"There's no {_ordinal(spec.day)} day in a month. Try `on the 15th`."
+            )
+        dates = [
+            date(y, m, spec.day) for y, m in _month_starts(ctx) if spec.day <= _month_length(y, m)
+        ]
         return _first_date_after(ctx, clock, dates)
     if kind == "nth":
         found = (_nth_weekday(y, m, spec.nth, spec.weekday) for y, m in _month_starts(ctx))
         return _first_date_after(ctx, clock, [d for d in found if d is not None])
     # lastday
-    return _first_date_after(ctx, clock, [date(y, m, _month_length(y, m))
-                                          for y, m in _month_starts(ctx)])
+    return _first_date_after(
+        ctx, clock, [date(y, m, _month_length(y, m)) for y, m in _month_starts(ctx)]
+    )
 
 
 def _pinned(ctx: _Ctx, day: date, clock: tuple[int, int, int], text: str) -> datetime:
     at = _at(ctx, day, clock)
     if at <= ctx.now:
-        raise _fail("past", f"That time {text.lower() or 'today'} has already passed. "
-                            "Try `tomorrow at 9am` or `in 2 hours`.")
+        raise _fail(
+            "past",
+            f"That time {text.lower() or 'today'} has already passed. "
+            "Try `tomorrow at 9am` or `in 2 hours`.",
+        )
     return at
 
 
 def _resolve_calendar_date(spec: _Spec, ctx: _Ctx, clock: tuple[int, int, int]) -> datetime:
     label = f"{spec.day} {_MONTH_NAMES[spec.month - 1]}" if 1 <= spec.month <= 12 else "that date"
     if not 1 <= spec.month <= 12 or not 1 <= spec.day <= _month_length(2000, spec.month):
-        raise _fail("invalid", f"`{spec.date_text}` isn't a real date. "
-                               "Try `28 feb` or `2027-03-01`.")
+        raise _fail(
+            "invalid", f"`{spec.date_text}` isn't a real date. Try `28 feb` or `2027-03-01`."
+        )
     if spec.year is not None:
         if spec.day > _month_length(spec.year, spec.month):
             raise _fail("invalid", f"There's no {label} in {spec.year}. Try `28 feb {spec.year}`.")
@@ -832,12 +976,16 @@ def _resolve_calendar_date(spec: _Spec, ctx: _Ctx, clock: tuple[int, int, int]) 
             raise _fail("too_far", _too_far_message(ctx.max_days))
         at = _at(ctx, date(spec.year, spec.month, spec.day), clock)
         if at <= ctx.now:
-            raise _fail("past", f"{label} {spec.year} is in the past. "
-                                "Try a future date, like `tomorrow` or `1 march`.")
+            raise _fail(
+                "past",
+                f"{label} {spec.year} is in the past. "
+                "Try a future date, like `tomorrow` or `1 march`.",
+            )
         return at
     years = range(ctx.local.year, ctx.local.year + 9)
-    dates = [date(y, spec.month, spec.day) for y in years
-             if spec.day <= _month_length(y, spec.month)]
+    dates = [
+        date(y, spec.month, spec.day) for y in years if spec.day <= _month_length(y, spec.month)
+    ]
     return _first_date_after(ctx, clock, dates)
 
 
@@ -880,8 +1028,11 @@ def _describe_duration(spec: _Spec) -> str:
     seconds = round(spec.exact)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    amounts = zip((years, months, weeks, days, hours, minutes, secs),
-                  ("year", "month", "week", "day", "hour", "minute", "second"), strict=True)
+    amounts = zip(
+        (years, months, weeks, days, hours, minutes, secs),
+        ("year", "month", "week", "day", "hour", "minute", "second"),
+        strict=True,
+    )
     return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in amounts if n) or "0 seconds"
 
 
@@ -891,8 +1042,10 @@ def _hm(at: datetime) -> str:
 
 def _describe_at(at: datetime, spec: _Spec) -> str:
     zone = f" {spec.zone_label}" if spec.zone_label else ""
-    return (f"{_WD_SHORT[at.weekday()]} {at.day} {_MONTH_NAMES[at.month - 1][:3]} {at.year} "
-            f"at {_hm(at)}{zone}")
+    return (
+        f"{_WD_SHORT[at.weekday()]} {at.day} {_MONTH_NAMES[at.month - 1][:3]} {at.year} "
+        f"at {_hm(at)}{zone}"
+    )
 
 
 # --------------------------------------------------------------------------- repeats
@@ -906,8 +1059,10 @@ def _rule(spec: _Spec, clock: tuple[int, int, int] | None) -> str:
         parts += [f"BYMONTH={spec.month}", f"BYMONTHDAY={spec.day}"]
     elif spec.monthly_day and spec.date_kind == "od":
         if spec.day >= 29:  # clamp: the 31st means the last day in shorter months
-            parts += [f"BYMONTHDAY={','.join(str(d) for d in range(28, spec.day + 1))}",
-                      "BYSETPOS=-1"]
+            parts += [
+                f"BYMONTHDAY={','.join(str(d) for d in range(28, spec.day + 1))}",
+                "BYSETPOS=-1",
+            ]
         else:
             parts.append(f"BYMONTHDAY={spec.day}")
     elif spec.monthly_day and spec.date_kind == "lastday":
@@ -923,30 +1078,47 @@ def _rule(spec: _Spec, clock: tuple[int, int, int] | None) -> str:
 
 def _check_repeat_shape(spec: _Spec) -> None:
     if spec.has_dur:
-        raise _fail("invalid", "I can't combine a repeat with a duration. "
-                               "Try `every 2 weeks` or `every monday at 9am`.")
+        raise _fail(
+            "invalid",
+            "I can't combine a repeat with a duration. "
+            "Try `every 2 weeks` or `every monday at 9am`.",
+        )
     kind = spec.date_kind
-    ok = (kind is None
-          or (kind == "date" and spec.freq == "YEARLY" and spec.yearly_date and spec.year is None)
-          or (kind in ("od", "lastday", "nth") and spec.freq == "MONTHLY" and spec.monthly_day))
+    ok = (
+        kind is None
+        or (kind == "date" and spec.freq == "YEARLY" and spec.yearly_date and spec.year is None)
+        or (kind in ("od", "lastday", "nth") and spec.freq == "MONTHLY" and spec.monthly_day)
+    )
     if not ok:
-        raise _fail("invalid", f"I can't repeat `{spec.rec_text}` on `{spec.date_text}`. "
-                               "Try `every month on the 1st` or `every year on 1 march`.")
+        raise _fail(
+            "invalid",
+            f"I can't repeat `{spec.rec_text}` on `{spec.date_text}`. "
+            "Try `every month on the 1st` or `every year on 1 march`.",
+        )
     if kind == "od" and not 1 <= spec.day <= 31:
-        raise _fail("invalid", "Pick a day from the 1st to the 31st, like "
-                               "`every month on the 15th`.")
-    if kind == "date" and not (1 <= spec.month <= 12
-                               and 1 <= spec.day <= _month_length(2000, spec.month)):
-        raise _fail("invalid", f"`{spec.date_text}` isn't a real date. "
-                               "Try `every year on 1 march`.")
+        raise _fail(
+            "invalid", "Pick a day from the 1st to the 31st, like `every month on the 15th`."
+        )
+    if kind == "date" and not (
+        1 <= spec.month <= 12 and 1 <= spec.day <= _month_length(2000, spec.month)
+    ):
+        raise _fail(
+            "invalid", f"`{spec.date_text}` isn't a real date. Try `every year on 1 march`."
+        )
 
 
 def _resolve_repeat(spec: _Spec, ctx: _Ctx, member_tz: tzinfo) -> tuple[datetime, str, str]:
     _check_repeat_shape(spec)
-    if spec.zone is not None and spec.zone is not member_tz and \
-            getattr(spec.zone, "key", 0) != getattr(member_tz, "key", 1):
-        raise _fail("invalid", "Repeating reminders follow your own time zone, so leave the zone "
-                               "out: try `every monday at 9am`.")
+    if (
+        spec.zone is not None
+        and spec.zone is not member_tz
+        and getattr(spec.zone, "key", 0) != getattr(member_tz, "key", 1)
+    ):
+        raise _fail(
+            "invalid",
+            "Repeating reminders follow your own time zone, so leave the zone "
+            "out: try `every monday at 9am`.",
+        )
     clock = _clock_for(spec)
     pattern = bool(spec.byday or spec.monthly_day or spec.yearly_date)
     if pattern and clock is None:
@@ -957,12 +1129,14 @@ def _resolve_repeat(spec: _Spec, ctx: _Ctx, member_tz: tzinfo) -> tuple[datetime
     if spec.byday and spec.freq == "WEEKLY":
         assert clock is not None
         today = ctx.local.date()
-        days = [today + timedelta(days=i) for i in range(8)
-                if (today.weekday() + i) % 7 in spec.byday]
+        days = [
+            today + timedelta(days=i) for i in range(8) if (today.weekday() + i) % 7 in spec.byday
+        ]
         at = _first_date_after(ctx, clock, days)
     elif pattern:
-        found = next_occurrence(rule, first=start.replace(tzinfo=ctx.zone), after=ctx.now,
-                                tz=ctx.zone)
+        found = next_occurrence(
+            rule, first=start.replace(tzinfo=ctx.zone), after=ctx.now, tz=ctx.zone
+        )
         if found is None:  # pragma: no cover - unbounded rules always have a next date
             raise _fail("invalid", f"That repeat never happens. {_EX}")
         at = found
@@ -1081,7 +1255,7 @@ def _split(text: str) -> _Found:
     trig = _TRIGGER_RE.match(body)
     if trig is not None:
         repeat = trig.group("rep") is not None
-        body = body[trig.end():]
+        body = body[trig.end() :]
     quoted: str | None = None
     if any(q in body for q in '"\u201c['):
         first = _QUOTE_RE.search(body)
@@ -1094,13 +1268,13 @@ def _split(text: str) -> _Found:
     head, tail = _edge_runs(body, offset, atoms)
     options: list[tuple[list[re.Match[str]], str]] = []
     if head and tail and head is not tail:
-        options.append((head + tail, body[head[-1].end():tail[0].start()]))
-        options.append((tail, body[offset:tail[0].start()]))
-        options.append((head, body[head[-1].end():]))
+        options.append((head + tail, body[head[-1].end() : tail[0].start()]))
+        options.append((tail, body[offset : tail[0].start()]))
+        options.append((head, body[head[-1].end() :]))
     elif head:
-        options.append((head, body[head[-1].end():]))
+        options.append((head, "" if tail is head else body[head[-1].end() :]))
     elif tail:
-        options.append((tail, body[offset:tail[0].start()]))
+        options.append((tail, body[offset : tail[0].start()]))
     if quoted is not None:
         return _Found([(run, quoted) for run, _ in options], repeat)
     return _Found([(run, _clean_message(msg)) for run, msg in options], repeat)
@@ -1121,7 +1295,7 @@ def _edge_runs(
 def _clean_message(text: str) -> str:
     lead = _MSG_LEAD_RE.match(text)
     if lead is not None:
-        text = text[lead.end():]
+        text = text[lead.end() :]
     return _MSG_TAIL_RE.sub("", text).strip()
 
 
@@ -1142,7 +1316,9 @@ def parse_when(
 ) -> ParsedWhen:
     """Parse a reminder phrase into its first firing (strictly after `now`), rule and message.
 
-    Raises TimeParseError with reason invalid / past / too_far / ambiguous and a friendly message.
+    Wall-clock times are read in `tz` unless the phrase names a zone; a naive `now` is taken as
+    wall time in `tz`. Raises TimeParseError (invalid / past / too_far / ambiguous) whose
+    message is friendly and shows a phrase that works.
     """
     aware_now = now if now.tzinfo is not None else now.replace(tzinfo=tz)
     found = _split(text)
@@ -1173,15 +1349,25 @@ def _interpret(
         _apply(spec, atom, repeat)
     _finish(spec)
     if spec.past is not None:
-        raise _fail("past", f"{spec.past[:1].upper()}{spec.past[1:]}; reminders need a future "
-                            "time. Try `in 5 days` or `tomorrow at 9am`.")
+        raise _fail(
+            "past",
+            f"{spec.past[:1].upper()}{spec.past[1:]}; reminders need a future "
+            "time. Try `in 5 days` or `tomorrow at 9am`.",
+        )
     if repeat and spec.freq is None:
-        raise _fail("invalid", "RemindMeRepeat! needs a repeat like `every monday` "
-                               "or `RemindMeRepeat! 1 week`.")
+        raise _fail(
+            "invalid",
+            "RemindMeRepeat! needs a repeat like `every monday` or `RemindMeRepeat! 1 week`.",
+        )
     zone = spec.zone or tz
     utc_now = now.astimezone(UTC)
-    ctx = _Ctx(utc_now, zone, now.astimezone(zone).replace(tzinfo=None),
-               timedelta(days=max_ahead_days), max_ahead_days)
+    ctx = _Ctx(
+        utc_now,
+        zone,
+        now.astimezone(zone).replace(tzinfo=None),
+        timedelta(days=max_ahead_days),
+        max_ahead_days,
+    )
     try:
         if spec.freq is not None:
             at, rule, understood = _resolve_repeat(spec, ctx, tz)
@@ -1200,9 +1386,12 @@ def _interpret(
 
 def _no_time(text: str) -> TimeParseError:
     if _BARE_NUMBER_RE.fullmatch(text):
-        return _fail("invalid", "A number on its own isn't a time. "
-                                "Try `in 5 minutes`, `at 17:00` or `5pm`.")
+        return _fail(
+            "invalid", "A number on its own isn't a time. Try `in 5 minutes`, `at 17:00` or `5pm`."
+        )
     if _vague_edge(text):
-        return _fail("ambiguous", "That's a bit vague for me. Give me a time like "
-                                  "`in 30 minutes` or `tomorrow at 9am`.")
+        return _fail(
+            "ambiguous",
+            "That's a bit vague for me. Give me a time like `in 30 minutes` or `tomorrow at 9am`.",
+        )
     return _fail("invalid", f"I couldn't find a time in that. {_EX}")

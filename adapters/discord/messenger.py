@@ -1,0 +1,129 @@
+"""The core's Messenger port on Discord: DMs through the REST API, safe to retry.
+
+Each message carries a `nonce` derived from the delivery key, and discord.py sends it with
+`enforce_nonce`, so Discord returns the first message instead of posting a second one when a
+send is retried (after a cut connection, or after a crash). discord.py already waits out 429s and
+retries 5xx; what still fails is mapped to `DeliveryError` for the core's own backoff: closed DMs
+(50007) are permanent, rate limits carry `retry_after`. Connections cut before an answer are
+retried here a few times with backoff, which the nonce makes harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import OrderedDict
+from typing import Any
+
+import aiohttp
+import discord
+
+from adapters.discord import render
+from adapters.discord.respond import view_of
+from bot.chat import Recipient, Reply
+from bot.delivery import DeliveryError
+
+log = logging.getLogger(__name__)
+
+DM_CLOSED = 50007
+UNKNOWN_CHANNEL = 10003
+MAX_NONCE = 25
+_CONNECTION_ERRORS = (aiohttp.ClientConnectionError, asyncio.TimeoutError, ConnectionError)
+
+
+def nonce(key: str, part: int = 0) -> str:
+    """Discord's nonce holds 25 characters; the delivery key may be longer."""
+    return hashlib.sha256(f"{key}#{part}".encode()).hexdigest()[:MAX_NONCE]
+
+
+def delivery_error(error: discord.HTTPException) -> DeliveryError:
+    """What a failed send means for the core."""
+    if isinstance(error, discord.Forbidden) and error.code == DM_CLOSED:
+        return DeliveryError("dm_closed", permanent=True)
+    if error.status == 429:
+        return DeliveryError("rate_limited", retry_after=_retry_after(error.response))
+    if error.status >= 500:
+        return DeliveryError(f"discord_{error.status}")
+    return DeliveryError(f"refused_{error.status}_{error.code}", permanent=True)
+
+
+def _retry_after(response: Any) -> float:
+    headers = getattr(response, "headers", None) or {}
+    try:
+        return max(0.5, float(headers.get("Retry-After", 5.0)))
+    except ValueError:
+        return 5.0
+
+
+class DiscordMessenger:
+    """Sends the core's DMs with the client's HTTP session (and its rate-limit buckets)."""
+
+    platform = "discord"
+
+    def __init__(
+        self,
+        client: discord.Client,
+        *,
+        connection_retries: int = 3,
+        backoff: float = 0.5,
+        cache_size: int = 50_000,
+    ) -> None:
+        self.client = client
+        self.connection_retries = connection_retries
+        self.backoff = backoff
+        self.cache_size = cache_size
+        self._channels: OrderedDict[int, int] = OrderedDict()
+
+    async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
+        user_id = int(recipient.user_id)
+        messages = render.render(reply).messages
+        message_id = ""
+        for part, message in enumerate(messages):
+            message_id = await self._send(user_id, message, nonce(key, part))
+        return message_id
+
+    async def _send(self, user_id: int, message: render.Outgoing, nonce_: str) -> str:
+        for attempt in range(self.connection_retries + 1):
+            try:
+                channel = self.client.get_partial_messageable(
+                    await self._channel(user_id), type=discord.ChannelType.private
+                )
+                kwargs: dict[str, Any] = {
+                    "content": message.content,
+                    "embeds": list(message.embeds),
+                    "allowed_mentions": render.ALLOWED_MENTIONS,
+                    "nonce": nonce_,
+                }
+                view = view_of(message.items)
+                if view is not None:
+                    kwargs["view"] = view
+                sent = await channel.send(**kwargs)
+                return str(sent.id)
+            except discord.RateLimited as error:
+                raise DeliveryError("rate_limited", retry_after=error.retry_after) from error
+            except discord.NotFound as error:
+                if error.code != UNKNOWN_CHANNEL or attempt:
+                    raise delivery_error(error) from error
+                self._channels.pop(user_id, None)  # a stale DM channel: open it again
+            except discord.HTTPException as error:
+                raise delivery_error(error) from error
+            except _CONNECTION_ERRORS as error:
+                if attempt == self.connection_retries:
+                    raise DeliveryError("connection_lost") from error
+                log.info("DM to %s: connection lost (%s); retrying", user_id, error)
+                await asyncio.sleep(self.backoff * 2**attempt)
+        raise DeliveryError("connection_lost")
+
+    async def _channel(self, user_id: int) -> int:
+        """The member's DM channel id, opened once and remembered (least recently used out)."""
+        channel_id = self._channels.get(user_id)
+        if channel_id is None:
+            data = await self.client.http.start_private_message(user_id)
+            channel_id = int(data["id"])
+            self._channels[user_id] = channel_id
+            if len(self._channels) > self.cache_size:
+                self._channels.popitem(last=False)
+        else:
+            self._channels.move_to_end(user_id)
+        return channel_id

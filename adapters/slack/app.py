@@ -1,0 +1,374 @@
+"""The Bolt `AsyncApp` wiring: Slack requests in (HTTP or Socket Mode), core answers out.
+
+Every listener acks at once and does the work after, except a modal submission, whose ack can
+carry the next modal: it is answered within `ack_budget` seconds or acked empty and finished later.
+Each request is checked against `core.first_time` before it has any effect, because Bolt's
+signature check accepts an exact replay within its five-minute window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import Awaitable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+from slack_bolt.adapter.socket_mode.internals import build_headers
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import translate
+from adapters.slack.messenger import DEFAULT_POLICY, RetryPolicy, SlackMessenger, post_response
+from adapters.slack.render import Renderer, response_payload
+from adapters.slack.translate import Body, Origin, Profile
+from bot.chat import Actor, Event, Form, Recipient, Reply, Response
+from bot.delivery import DeliveryError, Messenger
+from bot.router import Router
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+ANY = re.compile(".+")
+
+
+class CorePort(Protocol):
+    """The part of `bot.app.Core` an adapter uses (docs/architecture.md)."""
+
+    router: Router
+
+    async def dispatch(self, event: Event) -> Response: ...
+
+    async def first_time(self, key: str) -> bool: ...
+
+    async def home(self, actor: Actor) -> Reply: ...
+
+    def attach(self, messenger: Messenger) -> None: ...
+
+
+@dataclass
+class _Cached:
+    profile: Profile
+    expires: float
+
+
+class SlackApp:
+    """mentorbot as a Slack app: one `/mentor` command, shortcuts, buttons, modals, App Home."""
+
+    def __init__(
+        self,
+        core: CorePort,
+        client: AsyncWebClient,
+        *,
+        signing_secret: str = "",
+        session: aiohttp.ClientSession | None = None,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        profile_ttl: float = 3600.0,
+        ack_budget: float = 2.5,
+        workers: int = 16,
+    ) -> None:
+        self.core = core
+        self.client = client
+        self.session = session
+        self.policy = policy
+        self.profile_ttl = profile_ttl
+        self.ack_budget = ack_budget
+        self.renderer = Renderer.for_catalogue(core.router.catalogue, translate.COMMAND)
+        self.messenger = SlackMessenger(client, self.renderer)
+        self._profiles: dict[str, _Cached] = {}
+        self._looking_up: dict[str, asyncio.Future[Profile]] = {}
+        self._tasks: set[asyncio.Future[None]] = set()
+        # Acks never wait, but the work behind them is bounded: a burst then queues here
+        # instead of piling hundreds of transactions onto the database at once.
+        self._workers = asyncio.Semaphore(workers)
+        self.bolt = AsyncApp(
+            name="mentorbot",
+            client=client,
+            signing_secret=signing_secret,
+            process_before_response=True,  # we ack ourselves and run slow work as tracked tasks
+            logger=logging.getLogger("mentorbot.slack.bolt"),
+        )
+        self.bolt.command(translate.COMMAND)(self._on_command)
+        self.bolt.global_shortcut(translate.MENU_FORM)(self._on_menu)
+        self.bolt.message_shortcut(ANY)(self._on_message_shortcut)
+        self.bolt.action(ANY)(self._on_action)
+        self.bolt.view(ANY)(self._on_view)
+        self.bolt.event("app_home_opened")(self._on_home_opened)
+
+    # -- transports ------------------------------------------------------------------------------
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """`POST /slack/events`: Bolt verifies the signature (401 if forged or stale)."""
+        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post(EVENTS_PATH, self.handle_http)]
+
+    def socket_mode(self, app_token: str, *, ping_interval: float = 10) -> SocketModeHandler:
+        return SocketModeHandler(
+            self.bolt, app_token, web_client=self.client, ping_interval=ping_interval
+        )
+
+    # -- background work -------------------------------------------------------------------------
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` after the ack; tracked so shutdown and tests can wait for it."""
+        task = asyncio.ensure_future(self._logged(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _logged(self, work: Awaitable[None]) -> None:
+        try:
+            async with self._workers:
+                await work
+        except Exception:
+            log.exception("Slack request failed after its ack")
+
+    async def idle(self) -> None:
+        """Wait until every request received so far has been fully handled."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _fresh(self, request: AsyncBoltRequest) -> bool:
+        key = translate.replay_key(request.mode, request.headers, request.context, request.body)
+        fresh = await self.core.first_time(key)
+        if not fresh:
+            log.info("ignored a replayed Slack request (%s)", key[:40])
+        return fresh
+
+    # -- listeners -------------------------------------------------------------------------------
+
+    async def _on_command(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
+        await ack()
+        self.later(self._command(body, request))
+
+    async def _command(self, body: Body, request: AsyncBoltRequest) -> None:
+        if not await self._fresh(request):
+            return
+        who, origin = await self.actor(body), translate.origin_of(body)
+        event = translate.command_invocation(
+            str(body.get("text", "")), self.core.router.catalogue, who, translate.place_of(origin)
+        )
+        await self.answer(await self.core.dispatch(event), origin, who)
+
+    async def _on_menu(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
+        await ack()
+        self.later(self._menu(body, request))
+
+    async def _menu(self, body: Body, request: AsyncBoltRequest) -> None:
+        if not await self._fresh(request):
+            return
+        who = await self.actor(body)
+        view = self.renderer.menu(
+            self.core.router.catalogue,
+            is_admin=who.is_admin,
+            metadata=translate.encode_metadata("", Origin()),
+            form_id=translate.MENU_FORM,
+            command_input=translate.MENU_COMMAND,
+            details_input=translate.MENU_DETAILS,
+        )
+        await self.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
+
+    async def _on_message_shortcut(
+        self, ack: AsyncAck, body: Body, request: AsyncBoltRequest
+    ) -> None:
+        await ack()
+        self.later(self._message_shortcut(body, request))
+
+    async def _message_shortcut(self, body: Body, request: AsyncBoltRequest) -> None:
+        if not await self._fresh(request):
+            return
+        who, origin = await self.actor(body), translate.origin_of(body)
+        message = body.get("message") or {}
+        link = await self.permalink(origin.channel_id, str(message.get("ts", "")))
+        event = translate.message_invocation(body, who, link)
+        await self.answer(await self.core.dispatch(event), origin, who)
+
+    async def _on_action(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
+        await ack()
+        self.later(self._action(body, request))
+
+    async def _action(self, body: Body, request: AsyncBoltRequest) -> None:
+        if not await self._fresh(request):
+            return
+        who, origin = await self.actor(body), translate.origin_of(body)
+        response = await self.core.dispatch(translate.action_clicked(body, who))
+        await self.answer(response, origin, who)
+        if origin.home:
+            await self.publish_home(who)
+
+    async def _on_view(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
+        work = asyncio.ensure_future(self._submission(body, request))
+        try:
+            submitted = await asyncio.wait_for(asyncio.shield(work), self.ack_budget)
+        except TimeoutError:  # too slow for Slack's 3 s: close the modal, answer when done
+            await ack()
+            self.later(self._answer_when_done(work))
+            return
+        if submitted is None:
+            await ack()
+            return
+        response, origin, who = submitted
+        form = next((reply for reply in response.replies if reply.form is not None), None)
+        if form is not None and form.form is not None:
+            await ack(response_action="update", view=self._modal(form, form.form, origin))
+            response = Response(replies=tuple(r for r in response.replies if r is not form))
+        else:
+            await ack()
+        self.later(self._answer_and_refresh(response, origin, who))
+
+    async def _submission(
+        self, body: Body, request: AsyncBoltRequest
+    ) -> tuple[Response, Origin, Actor] | None:
+        """A modal's answer, or None for a replay."""
+        if not await self._fresh(request):
+            return None
+        who = await self.actor(body)
+        event, origin = translate.form_event(body, self.core.router.catalogue, who)
+        return await self.core.dispatch(event), origin, who
+
+    async def _answer_when_done(
+        self, work: Awaitable[tuple[Response, Origin, Actor] | None]
+    ) -> None:
+        submitted = await work
+        if submitted is not None:
+            await self._answer_and_refresh(*submitted)
+
+    async def _answer_and_refresh(self, response: Response, origin: Origin, who: Actor) -> None:
+        await self.answer(response, origin, who)
+        if origin.home:
+            await self.publish_home(who)
+
+    async def _on_home_opened(self, body: Body, request: AsyncBoltRequest) -> None:
+        if (body.get("event") or {}).get("tab") == "home":
+            self.later(self._home(body, request))
+
+    async def _home(self, body: Body, request: AsyncBoltRequest) -> None:
+        if await self._fresh(request):
+            await self.publish_home(await self.actor(body))
+
+    # -- answering -------------------------------------------------------------------------------
+
+    async def publish_home(self, who: Actor) -> None:
+        view = self.renderer.home(await self.core.home(who))
+        await self.client.views_publish(user_id=who.user_id, view=view)
+
+    async def answer(self, response: Response, origin: Origin, who: Actor) -> None:
+        """Deliver every reply: forms as modals, the rest where the member asked."""
+        trigger = origin.trigger_id
+        for reply in response.replies:
+            if reply.form is not None:
+                if trigger:
+                    view = self._modal(reply, reply.form, origin)
+                    await self.client.views_open(trigger_id=trigger, view=view)
+                    trigger = None  # a trigger opens one modal
+                else:
+                    log.warning("no trigger to open form %s", reply.form.form_id)
+                continue
+            await self.say(reply, origin, who)
+
+    def _modal(self, reply: Reply, form: Form, origin: Origin) -> dict[str, Any]:
+        metadata = translate.encode_metadata(form.context, origin)
+        return self.renderer.modal(form, metadata, intro=reply.text)
+
+    async def say(self, reply: Reply, origin: Origin, who: Actor) -> None:
+        """One reply, by the most fitting route that works."""
+        message = self.renderer.message(reply)
+        if origin.home and reply.update:
+            return  # the App Home is re-published after the click
+        if origin.response_url and not origin.home:
+            payload = response_payload(message, private=reply.private, replace=reply.update)
+            if await post_response(
+                origin.response_url, payload, session=self.session, policy=self.policy
+            ):
+                return
+        elif origin.channel_id and not origin.is_dm:
+            with contextlib.suppress(SlackApiError):
+                if reply.private:
+                    await self.client.chat_postEphemeral(
+                        channel=origin.channel_id, user=who.user_id, **message
+                    )
+                else:
+                    await self.client.chat_postMessage(channel=origin.channel_id, **message)
+                return
+        recipient = Recipient(translate.PLATFORM, who.workspace_id, who.user_id)
+        try:
+            await self.messenger.send_direct(recipient, reply, key=f"answer:{time.time_ns()}")
+        except DeliveryError as error:
+            log.warning("could not answer %s: %s", who.user_id, error.reason)
+
+    # -- Slack look-ups --------------------------------------------------------------------------
+
+    async def actor(self, body: Body) -> Actor:
+        team, user = translate.member_of(body)
+        return translate.actor(team, user, await self.profile(user))
+
+    async def profile(self, user_id: str) -> Profile:
+        """`users.info` (zone, name, admin), cached; concurrent look-ups share one call."""
+        cached = self._profiles.get(user_id)
+        if cached is not None and cached.expires > time.monotonic():
+            return cached.profile
+        pending = self._looking_up.get(user_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self._look_up(user_id))
+            self._looking_up[user_id] = pending
+            pending.add_done_callback(lambda _: self._looking_up.pop(user_id, None))
+        return await asyncio.shield(pending)
+
+    async def _look_up(self, user_id: str) -> Profile:
+        try:
+            found = await self.client.users_info(user=user_id)
+            profile, ttl = translate.profile_from_user(found["user"]), self.profile_ttl
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("users.info %s failed: %s", user_id, type(error).__name__)
+            profile, ttl = Profile(), min(60.0, self.profile_ttl)
+        self._profiles[user_id] = _Cached(profile, time.monotonic() + ttl)
+        if len(self._profiles) > 50_000:
+            self._profiles.pop(next(iter(self._profiles)))
+        return profile
+
+    async def permalink(self, channel: str, ts: str) -> str | None:
+        if not channel or not ts:
+            return None
+        try:
+            found = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError):
+            return None
+        link = found.get("permalink")
+        return str(link) if link else None
+
+
+class SocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, passing the envelope id on so replays can be recognised."""
+
+    client: SocketModeClient
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        start = time.time()
+        request = AsyncBoltRequest(
+            mode="socket_mode",
+            body=req.payload,
+            headers=build_headers(req),
+            context={"envelope_id": req.envelope_id},
+        )
+        await send_async_response(client, req, await self.app.async_dispatch(request), start)
+
+    async def start(self) -> None:
+        """Connect (and reconnect whenever Slack asks) without blocking the caller."""
+        await self.connect_async()  # type: ignore[no-untyped-call]
+
+    async def stop(self) -> None:
+        await self.close_async()  # type: ignore[no-untyped-call]

@@ -1,0 +1,105 @@
+"""The Slack app manifest `mentorbot slack manifest` prints: paste it at api.slack.com/apps.
+
+Scopes are the minimum the adapter uses: `commands` (the /mentor command and shortcuts),
+`chat:write` (answers and DMs), `im:write` (conversations.open for DMs) and `users:read`
+(users.info for each member's time zone). App Home, modals, views.publish and chat.getPermalink
+need no scope of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from adapters.slack.translate import COMMAND, MENU_FORM
+from bot.router import MessageActionSpec, Router
+
+BOT_SCOPES = ("commands", "chat:write", "im:write", "users:read")
+BOT_EVENTS = ("app_home_opened",)
+
+
+def manifest(
+    socket_mode: bool,
+    http_url: str | None,
+    *,
+    router: Router | None = None,
+    name: str = "mentorbot",
+) -> dict[str, Any]:
+    """A ready manifest; `http_url` is the public base URL (HTTP mode), e.g. https://bot.example.
+
+    The subcommands and message shortcuts come from the core's catalogue (`router`, by default
+    the one a fresh `Core` builds), so features added later appear without touching this file.
+    """
+    if not socket_mode and not http_url:
+        raise ValueError("HTTP mode needs the public URL Slack will call")
+    router = router or _core_router()
+    endpoint = None if socket_mode else _events_url(str(http_url))
+    command: dict[str, Any] = {
+        "command": COMMAND,
+        "description": "Your ML-engineering mentor: reminders and more",
+        "usage_hint": " · ".join(spec.name for spec in router.catalogue)[:1000],
+        "should_escape": False,
+    }
+    message_actions: Iterable[MessageActionSpec] = router.message_catalogue
+    shortcuts = [
+        {
+            "name": name,
+            "type": "global",
+            "callback_id": MENU_FORM,
+            "description": "Everything mentorbot can do, in a form",
+        },
+        *(
+            {
+                "name": action.label[:24],
+                "type": "message",
+                "callback_id": action.name,
+                "description": action.label[:150],
+            }
+            for action in message_actions
+        ),
+    ]
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    if endpoint:
+        command["url"] = endpoint
+        events["request_url"] = endpoint
+        interactivity["request_url"] = endpoint
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": name,
+            "description": "Mentoring for people moving into ML engineering",
+            "background_color": "#2c2d30",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,  # so /mentor works in the app's DM
+            },
+            "bot_user": {"display_name": name, "always_online": True},
+            "slash_commands": [command],
+            "shortcuts": shortcuts,
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": socket_mode,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def _core_router() -> Router:
+    """The catalogue as the core builds it; nothing is connected or migrated."""
+    from bot.app import Core
+    from bot.settings import Settings
+
+    return Core(Settings(database_url="sqlite+aiosqlite://")).router
+
+
+def _events_url(base: str) -> str:
+    base = base.rstrip("/")
+    return base if base.endswith("/slack/events") else base + "/slack/events"

@@ -1,0 +1,246 @@
+"""How mentorbot reaches Slack: the Web API client with its retry policy, DMs, response_urls.
+
+Short 429s (Retry-After within `RetryPolicy.max_wait`) and dropped connections are retried by
+slack_sdk's retry handlers; anything longer becomes a `DeliveryError(retry_after=…)` so the core
+reschedules the delivery instead of a coroutine sleeping for minutes. Nothing is dropped: member
+problems (left the workspace, DMs closed) are permanent, everything else is retried by the core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.jitter import Jitter
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.render import Renderer
+from bot.chat import Recipient, Reply
+from bot.delivery import DeliveryError
+
+log = logging.getLogger(__name__)
+
+# The member cannot be reached this way, now or later: the core keeps the reminder for them.
+PERMANENT = frozenset(
+    {
+        "account_inactive",
+        "user_not_found",
+        "users_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "messages_tab_disabled",
+        "user_not_visible",
+        "is_archived",
+        "restricted_action",
+        "not_in_channel",
+        "is_inactive",
+    }
+)
+# The installation is broken (token revoked, scope missing): retry once an admin has fixed it.
+MISCONFIGURED = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "no_permission",
+        "team_access_not_granted",
+        "ekm_access_denied",
+    }
+)
+MISCONFIGURED_RETRY = 300.0
+DEFAULT_RETRY_AFTER = 30.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard the Web API client tries before a call fails."""
+
+    retries: int = 2
+    max_wait: float = 10.0  # a 429 asking for longer goes back to the core instead
+    backoff: float = 0.5  # seconds, doubled per attempt, for connection errors and 5xx
+    timeout: int = 10
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+def retry_after(headers: dict[str, Any] | Any) -> float | None:
+    """The Retry-After header (seconds) of a slack_sdk response, if any."""
+    if not hasattr(headers, "items"):
+        return None
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list | tuple) else value
+            try:
+                return max(0.0, float(raw))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+class BoundedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """Retry a 429 after exactly Retry-After seconds, but only when that wait is short."""
+
+    def __init__(self, max_retry_count: int, max_wait: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = retry_after(response.headers)
+        return (wait if wait is not None else 1.0) <= self.max_wait
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        wait = retry_after(response.headers) if response is not None else None
+        state.next_attempt_requested = True
+        await asyncio.sleep(1.0 if wait is None else wait)
+        state.increment_current_attempt()
+
+
+class ProportionalJitter(Jitter):
+    """Between half and all of the backoff: slack_sdk's default adds up to a whole second."""
+
+    def recalculate(self, duration: float) -> float:
+        return duration * (0.5 + random.random() / 2)
+
+
+def retry_handlers(policy: RetryPolicy) -> list[AsyncRetryHandler]:
+    backoff = BackoffRetryIntervalCalculator(policy.backoff, ProportionalJitter())
+    return [
+        BoundedRateLimitRetry(policy.retries, policy.max_wait),
+        AsyncConnectionErrorRetryHandler(policy.retries, interval_calculator=backoff),
+        AsyncServerErrorRetryHandler(policy.retries, interval_calculator=backoff),
+    ]
+
+
+def web_client(
+    token: str,
+    *,
+    base_url: str | None = None,
+    session: aiohttp.ClientSession | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
+) -> AsyncWebClient:
+    """The Web API client; `base_url` (MENTORBOT_SLACK_API_URL) points it at a proxy or a fake."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url or AsyncWebClient.BASE_URL,
+        session=session,
+        timeout=policy.timeout,
+        retry_handlers=retry_handlers(policy),
+    )
+
+
+def delivery_error(error: Exception) -> DeliveryError:
+    """Translate a failed Web API call into what the core's delivery bookkeeping understands."""
+    if isinstance(error, SlackApiError):
+        response = error.response
+        status = getattr(response, "status_code", 200)
+        code = str(response.get("error") or f"http_{status}") if response else "unknown"
+        if status == 429 or code == "ratelimited":
+            wait = retry_after(getattr(response, "headers", {}))
+            return DeliveryError("ratelimited", retry_after=wait or DEFAULT_RETRY_AFTER)
+        if code in PERMANENT:
+            return DeliveryError(code, permanent=True)
+        if code in MISCONFIGURED:
+            return DeliveryError(code, retry_after=MISCONFIGURED_RETRY)
+        return DeliveryError(code)
+    return DeliveryError(f"connection: {type(error).__name__}")
+
+
+class SlackMessenger:
+    """Sends a member a DM: `conversations.open` (cached) then `chat.postMessage`."""
+
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, renderer: Renderer) -> None:
+        self.client = client
+        self.renderer = renderer
+        self._channels: dict[str, str] = {}
+
+    async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
+        """Returns `channel:ts`, which identifies a Slack message."""
+        try:
+            channel = await self.dm_channel(recipient.user_id)
+            sent = await self.client.chat_postMessage(
+                channel=channel,
+                unfurl_links=False,
+                unfurl_media=False,
+                **self.renderer.message(reply),
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            self._channels.pop(recipient.user_id, None)
+            failure = delivery_error(error)
+            log.info("DM to %s failed (%s): %s", recipient.user_id, key, failure.reason)
+            raise failure from error
+        return f"{channel}:{sent['ts']}"
+
+    async def dm_channel(self, user_id: str) -> str:
+        channel = self._channels.get(user_id)
+        if channel is None:
+            opened = await self.client.conversations_open(users=user_id)
+            channel = str(opened["channel"]["id"])
+            self._channels[user_id] = channel
+        return channel
+
+
+async def post_response(
+    url: str,
+    payload: dict[str, Any],
+    *,
+    session: aiohttp.ClientSession | None,
+    policy: RetryPolicy,
+) -> bool:
+    """POST to a `response_url` (ephemeral answers, replacing a clicked message); True if taken.
+
+    slack_sdk's webhook client retries 429s and dropped connections; 5xx are retried here.
+    """
+    webhook = AsyncWebhookClient(
+        url, session=session, timeout=policy.timeout, retry_handlers=retry_handlers(policy)
+    )
+    interval = BackoffRetryIntervalCalculator(policy.backoff, ProportionalJitter())
+    for attempt in range(policy.retries + 1):
+        try:
+            answer = await webhook.send_dict(payload)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("response_url failed: %s", type(error).__name__)
+            return False
+        if answer.status_code == 200:
+            return True
+        if answer.status_code < 500 or attempt == policy.retries:
+            log.warning("response_url answered %s: %s", answer.status_code, answer.body[:200])
+            return False
+        await asyncio.sleep(interval.calculate_sleep_duration(attempt))
+    return False

@@ -1,0 +1,348 @@
+"""Replies out as Block Kit: pure functions from `bot.chat` to Slack JSON, within Slack's limits.
+
+Every markup token kind has one entry in `TOKENS` and every part of a `Reply` one entry in
+`PARTS`; tests check both tables cover everything. Member text is escaped (`&`, `<`, `>`) and all
+mrkdwn is sent `verbatim`, so nothing a member writes can become `<!channel>`, `<@U…>` or a link.
+Times become `<!date^…>` so each viewer sees their own local time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack.translate import encode_action
+from bot import markup
+from bot.chat import Button, ButtonStyle, Form, FormInput, Reply, Select
+from bot.markup import Token, TokenKind
+from bot.router import CommandSpec
+
+Block = dict[str, Any]
+
+# Slack's Block Kit limits.
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+SECTION_FIELDS = 10
+BUTTON_TEXT = 75
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+PLACEHOLDER = 150
+VIEW_TITLE = 24
+INPUT_LABEL = 2000
+INPUT_HINT = 2000
+INPUT_MAX = 3000
+ALT_TEXT = 2000
+FALLBACK_TEXT = 3000
+FALLBACK = "mentorbot"
+
+_SLASH = re.compile(r"/([a-z][\w-]*)")
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters; this is what stops `<!here>` and `<@U1>` pings."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _url(url: str) -> str:
+    return escape(url).replace("|", "%7C")
+
+
+TOKENS: dict[TokenKind, Callable[[Token], str]] = {
+    "text": lambda token: escape(token.text),
+    "bold": lambda token: f"*{escape(token.text)}*",
+    "italic": lambda token: f"_{escape(token.text)}_",
+    "code": lambda token: f"`{escape(token.text)}`",
+    "link": lambda token: f"<{_url(token.url)}|{escape(token.text)}>",
+    "time": lambda token: (
+        f"<!date^{token.unix}^{{date_short_pretty}} {{time}}|{escape(token.text)}>"
+    ),
+}
+
+
+def safe_cut(mrkdwn: str, limit: int) -> str:
+    """Cut rendered mrkdwn to `limit` without splitting a `<…>` or an `&…;` entity."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    cut = mrkdwn[: limit - 1]
+    opened, ampersand = cut.rfind("<"), cut.rfind("&")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened] or cut
+    if ampersand > cut.rfind(";") and ampersand >= len(cut) - 5:
+        cut = cut[:ampersand]
+    return cut + "…"
+
+
+def _split(mrkdwn: str, limit: int) -> list[str]:
+    """Whole lines per chunk where possible; over-long lines are cut safely."""
+    chunks: list[str] = []
+    current = ""
+    for line in mrkdwn.split("\n"):
+        while len(line) > limit:
+            head = safe_cut(line, limit)[:-1]
+            chunks.extend([current] if current else [])
+            current = ""
+            chunks.append(head)
+            line = line[len(head) :]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current.strip():
+        chunks.append(current)
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return {"type": "plain_text", "text": short or " ", "emoji": True}
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Renders for one workspace's vocabulary: `commands` are the core's command names.
+
+    The core writes commands as `/remind …`; on Slack they are subcommands of `/mentor`, so code
+    spans naming a known command are shown as `/mentor remind …`.
+    """
+
+    commands: frozenset[str] = frozenset()
+    slash: str = "/mentor"
+
+    @classmethod
+    def for_catalogue(cls, catalogue: Iterable[CommandSpec], slash: str = "/mentor") -> Renderer:
+        return cls(frozenset(spec.name for spec in catalogue), slash)
+
+    # -- text ------------------------------------------------------------------------------------
+
+    def slash_command(self, text: str) -> str:
+        """`/remind in 5 days` -> `/mentor remind in 5 days` (also after a `·` or a space)."""
+
+        def swap(match: re.Match[str]) -> str:
+            start = match.start()
+            at_word = start == 0 or not text[start - 1].isalnum()
+            if at_word and match.group(1) in self.commands:
+                return f"{self.slash} {match.group(1)}"
+            return match.group(0)
+
+        return _SLASH.sub(swap, text)
+
+    def mrkdwn(self, text: str) -> str:
+        parts: list[str] = []
+        for token in markup.parse(text):
+            if token.kind == "code":
+                token = Token("code", self.slash_command(token.text))
+            parts.append(TOKENS[token.kind](token))
+        return "".join(parts)
+
+    def fallback(self, reply: Reply) -> str:
+        """The notification text that goes with blocks."""
+        return safe_cut(self.mrkdwn(reply.text), FALLBACK_TEXT) if reply.text else FALLBACK
+
+    # -- message parts ---------------------------------------------------------------------------
+
+    def text_blocks(self, reply: Reply) -> list[Block]:
+        return [
+            {"type": "section", "text": {"type": "mrkdwn", "text": chunk, "verbatim": True}}
+            for chunk in _split(self.mrkdwn(reply.text), SECTION_TEXT)
+        ]
+
+    def field_blocks(self, reply: Reply) -> list[Block]:
+        fields = [
+            {
+                "type": "mrkdwn",
+                "verbatim": True,
+                "text": safe_cut(f"*{escape(field.name)}*\n{self.mrkdwn(field.value)}", FIELD_TEXT),
+            }
+            for field in reply.fields
+        ]
+        return [
+            {"type": "section", "fields": fields[start : start + SECTION_FIELDS]}
+            for start in range(0, len(fields), SECTION_FIELDS)
+        ]
+
+    def image_blocks(self, reply: Reply) -> list[Block]:
+        if reply.image is None:
+            return []
+        alt = reply.image.alt[:ALT_TEXT] or "image"
+        return [{"type": "image", "image_url": reply.image.url, "alt_text": alt}]
+
+    def select_blocks(self, reply: Reply) -> list[Block]:
+        return (
+            []
+            if reply.select is None
+            else [{"type": "actions", "elements": [_select(reply.select)]}]
+        )
+
+    def button_blocks(self, reply: Reply) -> list[Block]:
+        index = 0
+        blocks: list[Block] = []
+        for row in reply.buttons:
+            elements = []
+            for button in row:
+                elements.append(_button(button, index))
+                index += 1
+            blocks.append({"type": "actions", "elements": elements})
+        return blocks
+
+    def blocks(self, reply: Reply, limit: int = MESSAGE_BLOCKS) -> list[Block]:
+        """All parts in order; if Slack's block cap is hit, text is shortened, never buttons."""
+        rendered = {name: part(self, reply) for name, part in PARTS.items()}
+        others = sum(len(blocks) for name, blocks in rendered.items() if name != "text")
+        room = max(0, limit - others)
+        if len(rendered["text"]) > room:
+            kept = rendered["text"][: max(0, room - 1)]
+            kept.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "…"}]})
+            rendered["text"] = kept[:room]
+        return [block for blocks in rendered.values() for block in blocks][:limit]
+
+    def message(self, reply: Reply) -> dict[str, Any]:
+        """Arguments for chat.postMessage / chat.postEphemeral / a response_url."""
+        return {"text": self.fallback(reply), "blocks": self.blocks(reply)}
+
+    # -- views -----------------------------------------------------------------------------------
+
+    def modal(self, form: Form, metadata: str, intro: str = "") -> dict[str, Any]:
+        blocks: list[Block] = []
+        if intro:
+            blocks.extend(self.text_blocks(Reply(intro)))
+        blocks.extend(_input(spec) for spec in form.inputs)
+        return {
+            "type": "modal",
+            "callback_id": form.form_id,
+            "title": _plain(form.title, VIEW_TITLE),
+            "submit": _plain(form.submit_label, VIEW_TITLE),
+            "close": _plain("Cancel", VIEW_TITLE),
+            "private_metadata": metadata,
+            "blocks": blocks[:VIEW_BLOCKS],
+        }
+
+    def home(self, reply: Reply) -> dict[str, Any]:
+        return {"type": "home", "blocks": self.blocks(reply, VIEW_BLOCKS)}
+
+    def menu(
+        self,
+        catalogue: Iterable[CommandSpec],
+        *,
+        is_admin: bool,
+        metadata: str,
+        form_id: str,
+        command_input: str,
+        details_input: str,
+    ) -> dict[str, Any]:
+        """The global shortcut's modal: every command in the catalogue, plus its free text."""
+        specs = [spec for spec in catalogue if is_admin or not spec.admin_only]
+        options = [
+            {
+                "text": _plain(f"{spec.name}: {spec.description}", OPTION_TEXT),
+                "value": spec.name[:OPTION_VALUE],
+            }
+            for spec in specs
+        ][:100]
+        examples = " · ".join(self.slash_command(spec.usage) for spec in specs if spec.usage)
+        details: Block = {
+            "type": "input",
+            "block_id": details_input,
+            "optional": True,
+            "label": _plain("Details", INPUT_LABEL),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": details_input,
+                "max_length": INPUT_MAX,
+            },
+        }
+        if examples:
+            details["hint"] = _plain(
+                f"As you would type it after the command: {examples}", INPUT_HINT
+            )
+        return {
+            "type": "modal",
+            "callback_id": form_id,
+            "title": _plain("mentorbot", VIEW_TITLE),
+            "submit": _plain("Go", VIEW_TITLE),
+            "close": _plain("Cancel", VIEW_TITLE),
+            "private_metadata": metadata,
+            "blocks": [
+                {
+                    "type": "input",
+                    "block_id": command_input,
+                    "label": _plain("What to do", 2000),
+                    "element": {
+                        "type": "static_select",
+                        "action_id": command_input,
+                        "placeholder": _plain("Choose", PLACEHOLDER),
+                        "options": options,
+                    },
+                },
+                details,
+            ],
+        }
+
+
+def _button(button: Button, index: int) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": _plain(button.label, BUTTON_TEXT),
+        "action_id": encode_action(button.action_id, index),
+    }
+    if button.value:
+        element["value"] = button.value
+    if button.style is not ButtonStyle.DEFAULT:
+        element["style"] = button.style.value
+    return element
+
+
+def _select(select: Select) -> Block:
+    return {
+        "type": "static_select",
+        "action_id": encode_action(select.action_id, 0),
+        "placeholder": _plain(select.placeholder, PLACEHOLDER),
+        "options": [
+            {"text": _plain(choice.label, OPTION_TEXT), "value": choice.value[:OPTION_VALUE]}
+            for choice in select.choices
+        ],
+    }
+
+
+def _input(spec: FormInput) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": spec.input_id,
+        "multiline": spec.multiline,
+        "max_length": max(1, min(spec.max_length, INPUT_MAX)),
+    }
+    if spec.placeholder:
+        element["placeholder"] = _plain(spec.placeholder, PLACEHOLDER)
+    if spec.default:
+        element["initial_value"] = spec.default[:INPUT_MAX]
+    return {
+        "type": "input",
+        "block_id": spec.input_id,
+        "optional": not spec.required,
+        "label": _plain(spec.label, INPUT_LABEL),
+        "element": element,
+    }
+
+
+PARTS: dict[str, Callable[[Renderer, Reply], list[Block]]] = {
+    "text": Renderer.text_blocks,
+    "fields": Renderer.field_blocks,
+    "image": Renderer.image_blocks,
+    "select": Renderer.select_blocks,
+    "buttons": Renderer.button_blocks,
+}
+# Reply attributes that say how to deliver rather than what to show.
+DELIVERY_PARTS = frozenset({"private", "update", "form"})
+
+
+def response_payload(message: dict[str, Any], *, private: bool, replace: bool) -> dict[str, Any]:
+    """A `response_url` body: ephemeral or in channel, new or replacing the clicked message."""
+    return {
+        **message,
+        "response_type": "ephemeral" if private else "in_channel",
+        "replace_original": replace,
+    }

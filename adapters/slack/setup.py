@@ -1,0 +1,98 @@
+"""Start mentorbot on Slack from Settings: Socket Mode, HTTP mode, or both.
+
+`mentorbot run` calls `run_slack(core, settings)` when MENTORBOT_SLACK_BOT_TOKEN is set. With an
+app token (xapp-) it connects in Socket Mode, which needs no public URL; with a signing secret it
+serves `POST /slack/events` on MENTORBOT_HTTP_HOST:MENTORBOT_HTTP_PORT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+
+from adapters.slack.app import CorePort, SlackApp, SocketModeHandler
+from adapters.slack.messenger import DEFAULT_POLICY, RetryPolicy, web_client
+from bot.settings import Settings
+
+
+class SlackNotConfigured(RuntimeError):
+    """Slack settings that cannot start anything; the message says what to set."""
+
+
+@dataclass
+class SlackRuntime:
+    """A running Slack adapter: what tests and `mentorbot run` may need to reach."""
+
+    app: SlackApp
+    socket: SocketModeHandler | None
+    http_port: int | None
+
+
+def _secret(value: object) -> str:
+    getter = getattr(value, "get_secret_value", None)
+    return str(getter()) if getter is not None else ""
+
+
+@asynccontextmanager
+async def slack_running(
+    core: CorePort,
+    settings: Settings,
+    *,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    ping_interval: float = 10,
+) -> AsyncIterator[SlackRuntime]:
+    """Connect/serve for the duration of the block; on exit finish in-flight requests and close."""
+    token = _secret(settings.slack_bot_token)
+    app_token = _secret(settings.slack_app_token)
+    signing_secret = _secret(settings.slack_signing_secret)
+    if not token:
+        raise SlackNotConfigured("MENTORBOT_SLACK_BOT_TOKEN (xoxb-...) is not set")
+    if not app_token and not signing_secret:
+        raise SlackNotConfigured(
+            "set MENTORBOT_SLACK_APP_TOKEN (xapp-..., Socket Mode) or "
+            "MENTORBOT_SLACK_SIGNING_SECRET (HTTP mode); see docs/slack-setup.md"
+        )
+    session = aiohttp.ClientSession()
+    client = web_client(token, base_url=settings.slack_api_url, session=session, policy=policy)
+    app = SlackApp(core, client, signing_secret=signing_secret, session=session, policy=policy)
+    core.attach(app.messenger)
+    socket: SocketModeHandler | None = None
+    runner: web.AppRunner | None = None
+    try:
+        port: int | None = None
+        if signing_secret:
+            runner, port = await serve_http(app, settings.http_host, settings.http_port)
+        if app_token:
+            socket = app.socket_mode(app_token, ping_interval=ping_interval)
+            await socket.start()
+        yield SlackRuntime(app, socket, port)
+    finally:
+        if socket is not None:
+            await socket.stop()
+        if runner is not None:
+            await runner.cleanup()
+        await app.idle()
+        await session.close()
+
+
+async def serve_http(app: SlackApp, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Serve the Events/interactivity endpoint; returns the runner and the bound port."""
+    server = web.Application()
+    server.add_routes(app.routes())
+    runner = web.AppRunner(server, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1] if runner.addresses else port
+    return runner, int(bound)
+
+
+async def run_slack(core: CorePort, settings: Settings) -> None:
+    """Serve Slack until cancelled (what `mentorbot run` awaits alongside other adapters)."""
+    async with slack_running(core, settings):
+        await asyncio.Event().wait()

@@ -1,0 +1,47 @@
+"""Every feature the core has works on Slack: each command answers, and each command, button,
+form and message action of the catalogue has a Slack scenario (a new one fails this test)."""
+
+from __future__ import annotations
+
+from bot.app import Core
+from tests.adapters.slack.conftest import SlackDriver
+
+# Where each is exercised through the real Bolt app, in both modes.
+SCENARIOS = {
+    "commands": {
+        "help": "test_slash_help", "remind": "test_slash_remind",
+        "reminders": "test_slash_reminders", "timezone": "test_slash_timezone",
+    },
+    "actions": {
+        "rem.cancel": "test_button_cancel", "rem.follow": "test_button_follow",
+        "rem.page": "test_slash_reminders", "rem.edit": "test_button_edit_modal",
+        "rem.pause": "test_button_pause_resume_end", "rem.resume": "test_button_pause_resume_end",
+        "rem.end": "test_button_pause_resume_end", "rem.snooze10": "test_reminder_dm",
+        "rem.snooze60": "test_reminder_dm", "rem.snoozetomorrow": "test_reminder_dm",
+        "rem.snoozecustom": "test_reminder_dm", "rem.done": "test_reminder_dm",
+    },
+    "forms": {
+        "rem.edit": "test_button_edit_modal", "rem.snooze": "test_reminder_dm",
+        "rem.message": "test_message_shortcut",
+    },
+    "message actions": {"remind-message": "test_message_shortcut"},
+}
+
+
+def test_every_catalogue_entry_has_a_slack_scenario(core: Core) -> None:
+    router = core.router
+    present = {
+        "commands": set(router.commands), "actions": set(router.actions),
+        "forms": set(router.forms), "message actions": set(router.message_actions),
+    }
+    for kind, names in present.items():
+        missing = names - set(SCENARIOS[kind])
+        assert not missing, f"{kind} without a Slack scenario: {sorted(missing)}"
+
+
+async def test_every_command_answers_as_a_mentor_subcommand(slack: SlackDriver) -> None:
+    for spec in slack.runtime.app.core.router.catalogue:
+        exchange = await slack.command(spec.name)
+        assert exchange.ack.status == 200
+        assert exchange.posts, f"/mentor {spec.name} got no answer"
+        assert "I don't know" not in exchange.text

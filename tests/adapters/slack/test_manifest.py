@@ -1,0 +1,48 @@
+"""`mentorbot slack manifest`: a ready app manifest with the minimum scopes, in both modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.slack.manifest import BOT_SCOPES, manifest
+from bot.app import Core
+
+
+def test_socket_mode_manifest(core: Core) -> None:
+    app = manifest(True, None, router=core.router)
+
+    settings = app["settings"]
+    assert settings["socket_mode_enabled"] is True
+    assert "request_url" not in settings["interactivity"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert app["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
+    assert set(BOT_SCOPES) == {"commands", "chat:write", "im:write", "users:read"}
+    assert app["features"]["app_home"]["home_tab_enabled"] is True
+    (command,) = app["features"]["slash_commands"]
+    assert command["command"] == "/mentor"
+    assert "url" not in command
+
+
+def test_shortcuts_follow_the_catalogue(core: Core) -> None:
+    shortcuts = manifest(True, None, router=core.router)["features"]["shortcuts"]
+
+    assert {(s["type"], s["callback_id"]) for s in shortcuts} == {
+        ("global", "mentorbot.menu"),
+        *(("message", action.name) for action in core.router.message_catalogue),
+    }
+    assert all(len(s["name"]) <= 24 for s in shortcuts)
+
+
+def test_http_mode_points_every_endpoint_at_slack_events() -> None:
+    app = manifest(False, "https://bot.example.org/")
+
+    url = "https://bot.example.org/slack/events"
+    assert app["settings"]["socket_mode_enabled"] is False
+    assert app["settings"]["interactivity"]["request_url"] == url
+    assert app["settings"]["event_subscriptions"]["request_url"] == url
+    assert app["features"]["slash_commands"][0]["url"] == url
+
+
+def test_http_mode_needs_a_url() -> None:
+    with pytest.raises(ValueError):
+        manifest(False, None)

@@ -1,0 +1,20 @@
+"""`/mentor timezone`: see and set the member's zone."""
+
+from __future__ import annotations
+
+from tests.adapters.slack.conftest import SlackDriver
+
+
+async def test_set_and_show_the_zone(slack: SlackDriver) -> None:
+    changed = await slack.command("timezone Europe/Berlin")
+    assert "Your time zone is now *Europe/Berlin*" in changed.text
+
+    shown = await slack.command("timezone")
+    assert "Your time zone is *Europe/Berlin*" in shown.text
+
+
+async def test_an_unknown_zone_suggests_how_to_write_one(slack: SlackDriver) -> None:
+    exchange = await slack.command("timezone Qqxzzyv")
+
+    assert "I don't know the time zone `Qqxzzyv`" in exchange.text
+    assert "`/mentor timezone berlin`" in exchange.text

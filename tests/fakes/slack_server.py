@@ -1,0 +1,297 @@
+"""A fake Slack on loopback: the Web API methods mentorbot calls, `response_url`, Socket Mode.
+
+The real slack_sdk/slack_bolt clients talk to it over HTTP and a websocket, so tests exercise the
+same wire formats as production. Every call is recorded; tests wait for calls with a deadline
+(never a sleep) and can inject 429s (with `Retry-After`), 5xx and Slack error codes per method.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-fake-bot-token"
+APP_TOKEN = "xapp-fake-app-token"
+TEAM_ID = "T0FAKE"
+BOT_USER_ID = "U0BOT"
+RESPOND = "respond"  # the fault key for response_url posts
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Web API call as Slack received it."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+
+
+@dataclass(frozen=True)
+class Posted:
+    """One POST to a response_url."""
+
+    name: str
+    body: dict[str, Any]
+
+
+@dataclass
+class Fault:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+class FakeSlack:
+    """Slack's Web API, response_url and Socket Mode endpoints on 127.0.0.1 (port 0)."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.posted: list[Posted] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.default_tz: str | None = "Europe/Berlin"
+        self.socket = FakeSocketMode(self)
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._changed = asyncio.Condition()
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_get("/link/", self.socket.handle)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        await self.socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{name}"
+
+    # -- what tests arrange ----------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls to `method` (or `RESPOND`) fail this way."""
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        for _ in range(times):
+            self._faults[method].append(Fault(status, headers, error))
+
+    def user(self, user_id: str, *, tz: str | None = None, **extra: Any) -> None:
+        """Give `users.info` a specific profile for `user_id`."""
+        self.users[user_id] = _user(user_id, tz, **extra)
+
+    # -- what tests observe ----------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def posted_to(self, name: str) -> list[Posted]:
+        return [post for post in self.posted if post.name == name]
+
+    async def wait_for(self, ready: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until `ready()` holds (re-checked on every recorded call), or fail."""
+        async with self._changed:
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._changed.wait_for(ready)
+            except TimeoutError:
+                raise AssertionError(
+                    f"fake Slack: condition not met in {timeout} s; calls: "
+                    f"{[c.method for c in self.calls]}, posts: {len(self.posted)}"
+                ) from None
+
+    async def wait_calls(self, method: str, count: int = 1) -> list[Call]:
+        await self.wait_for(lambda: len(self.calls_to(method)) >= count)
+        return self.calls_to(method)
+
+    async def wait_posts(self, name: str, count: int = 1) -> list[Posted]:
+        await self.wait_for(lambda: len(self.posted_to(name)) >= count)
+        return self.posted_to(name)
+
+    async def notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # -- HTTP handlers ---------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await _params(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else params.pop("token", None)
+        self.calls.append(Call(method, params, token))
+        await self.notify()
+        if self._faults[method]:
+            fault = self._faults[method].popleft()
+            if fault.status != 200:
+                return web.json_response(
+                    {"ok": False, "error": fault.error or "fault"},
+                    status=fault.status,
+                    headers=fault.headers,
+                )
+            return web.json_response({"ok": False, "error": fault.error})
+        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if token != expected:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response({"ok": True, **self._answer(method, params)})
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        n = next(self._ids)
+        if method == "auth.test":
+            return {
+                "url": "https://fake.invalid/", "team": "Fake", "user": "mentorbot",
+                "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "B0BOT",
+            }
+        if method == "apps.connections.open":
+            return {"url": f"ws://127.0.0.1:{self.port}/link/?ticket={n}"}
+        if method == "users.info":
+            user_id = str(params.get("user"))
+            return {"user": self.users.get(user_id) or _user(user_id, self.default_tz)}
+        if method == "conversations.open":
+            return {"channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
+        if method == "chat.postMessage":
+            return {"channel": params.get("channel"), "ts": f"1700000000.{n:06d}"}
+        if method == "chat.postEphemeral":
+            return {"message_ts": f"1700000000.{n:06d}"}
+        if method == "chat.update":
+            return {"channel": params.get("channel"), "ts": params.get("ts")}
+        if method == "chat.getPermalink":
+            channel, ts = params.get("channel"), str(params.get("message_ts", ""))
+            return {"channel": channel, "permalink": _permalink(channel, ts)}
+        if method in ("views.open", "views.update", "views.push", "views.publish"):
+            return {"view": {"id": f"V{n:04d}", **(params.get("view") or {})}}
+        return {}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        body = await request.json()
+        if self._faults[RESPOND]:
+            fault = self._faults[RESPOND].popleft()
+            await self.notify()
+            return web.Response(status=fault.status, headers=fault.headers, text="fault")
+        self.posted.append(Posted(name, body))
+        await self.notify()
+        return web.Response(text="ok")
+
+
+class FakeSocketMode:
+    """Slack's side of Socket Mode: hello, envelopes with ids, acks, disconnect/reconnect."""
+
+    def __init__(self, slack: FakeSlack) -> None:
+        self.slack = slack
+        self.connections = 0
+        self.acks: dict[str, dict[str, Any]] = {}
+        self._ws: web.WebSocketResponse | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        self._ids = itertools.count(1)
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        self._sockets.append(ws)
+        self.connections += 1
+        await ws.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0FAKE"},
+             "debug_info": {"host": "fake", "approximate_connection_time": 3600}}
+        )
+        await self.slack.notify()
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                data = json.loads(message.data)
+                if "envelope_id" in data:
+                    self.acks[data["envelope_id"]] = data.get("payload") or {}
+                    await self.slack.notify()
+        return ws
+
+    async def wait_connected(self, count: int = 1) -> None:
+        await self.slack.wait_for(lambda: self.connections >= count and self._open())
+
+    def _open(self) -> bool:
+        return self._ws is not None and not self._ws.closed
+
+    async def send(
+        self, kind: str, payload: dict[str, Any], *, envelope_id: str | None = None
+    ) -> dict[str, Any]:
+        """Send one envelope and return the app's ack payload (`{}` for a bare ack)."""
+        envelope_id = envelope_id or f"env-{next(self._ids)}"
+        await self.wait_connected()
+        assert self._ws is not None
+        self.acks.pop(envelope_id, None)  # a re-sent envelope waits for its own ack
+        await self._ws.send_json(
+            {"envelope_id": envelope_id, "type": kind, "payload": payload,
+             "accepts_response_payload": kind != "events_api", "retry_attempt": 0,
+             "retry_reason": ""}
+        )
+        await self.slack.wait_for(lambda: envelope_id in self.acks)
+        return self.acks[envelope_id]
+
+    async def disconnect(self, reason: str = "refresh_requested") -> None:
+        """Ask the client to reconnect, as Slack does every few hours."""
+        assert self._ws is not None
+        await self._ws.send_json({"type": "disconnect", "reason": reason})
+
+    async def close(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    raw = await request.text()
+    if raw:
+        if request.content_type == "application/json":
+            params.update(json.loads(raw))
+        else:
+            params.update(parse_qsl(raw, keep_blank_values=True))
+    for name in JSON_FIELDS:
+        if isinstance(params.get(name), str):
+            params[name] = json.loads(params[name])
+    return params
+
+
+def _user(user_id: str, tz: str | None, **extra: Any) -> dict[str, Any]:
+    user: dict[str, Any] = {
+        "id": user_id, "team_id": TEAM_ID, "name": user_id.lower(),
+        "real_name": f"Member {user_id}",
+        "is_admin": False, "is_owner": False, "profile": {"display_name": f"m-{user_id.lower()}"},
+    }
+    if tz is not None:
+        user.update(tz=tz, tz_label=tz, tz_offset=0)
+    user.update(extra)
+    return user
+
+
+def _permalink(channel: object, ts: str) -> str:
+    return f"https://fake.invalid/archives/{channel}/p{ts.replace('.', '')}"
