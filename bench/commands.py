@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.seed import future, seed  # noqa: E402
 from bot.app import Core  # noqa: E402
 from bot.chat import Actor, Invocation, Place  # noqa: E402
+from bot.runtime import tune_gc  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 PHRASES = ("in 5 days check the thread", "tomorrow at 9am submit the form",
@@ -35,6 +36,7 @@ async def main(database_url: str, stored: int, runs: int) -> None:
                due=future(stored, timedelta(days=1)))
     place = Place("general", is_dm=False)
     timings: list[float] = []
+    tune_gc()  # as `mentorbot run` does once started
     async with core:
         for i in range(runs + 100):
             actor = Actor("console", "bench", f"u{i % members}")

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.seed import future, seed  # noqa: E402
 from bot.app import Core  # noqa: E402
 from bot.chat import Recipient, Reply  # noqa: E402
+from bot.runtime import tune_gc  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 
@@ -66,6 +67,7 @@ async def main(database_url: str, pending: int, burst: int) -> None:
     seconds = time.perf_counter() - load_start
     print(f"seeded {pending + burst:,} pending deliveries in {seconds:.1f} s")
     messenger = RecordingMessenger(burst)
+    tune_gc()  # as `mentorbot run` does once started
     async with core:
         core.attach(messenger)
         wait = (burst_at - datetime.now(UTC)).total_seconds()

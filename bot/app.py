@@ -41,14 +41,17 @@ from bot.profile.service import Profiles
 from bot.reminders.commands import ReminderCommands
 from bot.reminders.firing import Firing
 from bot.router import Router
+from bot.scheduling import CalendarJobs
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.engine import make_engine, make_sessions
-from bot.storage.tables import SeenEvent
+from bot.storage.tables import Delivery, Draft, SeenEvent
 from bot.storage.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 SEEN_TTL = timedelta(minutes=10)
+DELIVERY_RETENTION = timedelta(days=30)
+DRAFT_RETENTION = timedelta(days=1)
 
 
 def claim_size(settings: Settings) -> int:
@@ -91,6 +94,7 @@ class Core:
             scheduled=self.dispatcher.poke,
         )
         self._refresher: asyncio.Task[None] | None = None
+        self.calendar = CalendarJobs(self.engine, settings.database_url, self)
         self.router = Router()
         self.reminders = ReminderCommands(context)
         self.reminders.register(self.router)
@@ -116,6 +120,7 @@ class Core:
         await self.firing.load_undelivered()
         self.dispatcher.start()
         self._refresher = asyncio.create_task(self._refresh_undelivered())
+        self.calendar.start()
 
     async def _refresh_undelivered(self) -> None:
         """Other processes (PostgreSQL deployments) record failed DMs too: re-read now and then."""
@@ -127,6 +132,7 @@ class Core:
                 log.exception("refreshing undelivered reminders failed")
 
     async def close(self) -> None:
+        await self.calendar.stop()
         if self._refresher is not None:
             self._refresher.cancel()
             self._refresher = None
@@ -189,6 +195,26 @@ class Core:
                 completer = self.router.completions.get((command, option))
                 return await completer(event) if completer else Response()
         raise TypeError(f"not an event: {event!r}")
+
+    async def sweep(self) -> int:
+        """Retention: forget finished deliveries after 30 days, drafts after a day."""
+        now = self.clock.now()
+        finished = ("sent", "done", "cancelled", "shown", "failed")
+        async with self.sessions.begin() as session:
+            deliveries = await session.execute(
+                delete(Delivery).where(
+                    Delivery.status.in_(finished), Delivery.due_at < now - DELIVERY_RETENTION
+                )
+            )
+            drafts = await session.execute(
+                delete(Draft).where(Draft.created_at < now - DRAFT_RETENTION)
+            )
+            seen = await session.execute(
+                delete(SeenEvent).where(SeenEvent.seen_at < now - SEEN_TTL)
+            )
+        return sum(
+            int(getattr(result, "rowcount", 0) or 0) for result in (deliveries, drafts, seen)
+        )
 
     async def first_time(self, key: str) -> bool:
         """True the first time `key` is seen (within ten minutes): adapters' replay protection."""

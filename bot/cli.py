@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from bot.runtime import tune_gc
 from bot.settings import Settings
 
 app = typer.Typer(
@@ -51,6 +52,7 @@ async def _run(settings: Settings) -> None:
         typer.echo("Database: schema is up to date.", err=True)
     # The core never imports adapters; the composition root is loaded by name here.
     launch = importlib.import_module("adapters.launch")
+    tune_gc()
     async with core:
         await launch.run_adapters(core, settings)
 

@@ -7,7 +7,6 @@ fake clock can short-circuit: the fake clock wakes sleepers when it is advanced.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -28,8 +27,13 @@ class SystemClock:
         delay = (when - self.now()).total_seconds()
         if delay <= 0:
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout=delay)
+        # asyncio.wait, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+        # races with the event, which left the dispatcher running after stop().
+        waiter = asyncio.ensure_future(wake.wait())
+        try:
+            await asyncio.wait({waiter}, timeout=delay)
+        finally:
+            waiter.cancel()
 
 
 class FakeClock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from bot import markup, timefmt
@@ -225,19 +226,25 @@ class ReminderCommands:
 
     async def cancel(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
+            view = await self.reminders.view(session, _int(event.value), member)
             text = await self.reminders.cancel(session, _int(event.value), member)
-        return reply(f"🗑 Cancelled: {markup.escape(text)}")
+        if not view.is_owner:
+            return reply(f"🗑 You won't be reminded about this any more: {markup.escape(text)}")
+        everyone = " (for everyone who joined too)" if view.followers else ""
+        return reply(f"🗑 Cancelled{everyone}: {markup.escape(text)}")
 
     async def follow(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
             added = await self.reminders.follow(session, _int(event.value), member)
             view = await self.reminders.view(session, _int(event.value), member)
-            owner_tz = member.tz
         self.context.scheduled()
         if not added:
             return reply("You're already on this reminder.")
         now = self.context.clock.now()
-        owner_view = views.confirmation(view, tz=owner_tz, now=now, in_channel=True)
+        # The public confirmation is the owner's message: it keeps its wording, with the count.
+        owner_view = views.confirmation(
+            replace(view, is_owner=True), tz=member.tz, now=now, in_channel=True
+        )
         updated = Reply(owner_view.text, buttons=owner_view.buttons, private=False, update=True)
         when = timefmt.moment(view.next_at, member.tz, now) if view.next_at else "soon"
         return Response(replies=(updated, Reply(f"👍 I'll remind you too, {when}.")))
@@ -341,7 +348,7 @@ class ReminderCommands:
 
 
 def _problem(message: str, typed: str) -> Response:
-    understood = f"\nYou wrote: `{typed[:200]}`" if typed else ""
+    understood = f"\nYou wrote: {markup.code(typed[:200])}" if typed else ""
     return reply(f"⚠️ {message}{understood}")
 
 

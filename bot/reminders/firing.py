@@ -22,8 +22,8 @@ from bot.delivery import DeliveryError, Messenger, RateLimiter
 from bot.dispatcher import Outcome
 from bot.profile.service import safe_zone
 from bot.reminders.recurrence import next_occurrence
+from bot.reminders.schedule import delivery_row, schedule
 from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower, Workspace
-from bot.storage.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 
@@ -127,22 +127,11 @@ class Firing:
         platform = await session.scalar(
             select(Delivery.platform).where(Delivery.reminder_id == reminder.id).limit(1)
         )
-        await insert_ignore(
+        # Revives a row an edit or a pause cancelled at this same moment, or the series ends.
+        await schedule(
             session,
-            Delivery,
             [
-                {
-                    "workspace_id": reminder.workspace_id,
-                    "platform": platform or "",
-                    "reminder_id": reminder.id,
-                    "member_id": member_id,
-                    "kind": "fire",
-                    "occurrence": at,
-                    "due_at": at,
-                    "status": "pending",
-                    "attempts": 0,
-                    "recoveries": 0,
-                }
+                delivery_row(reminder.workspace_id, platform or "", reminder.id, member_id, at)
                 for member_id in recipients
             ],
         )
@@ -226,7 +215,7 @@ def compose(item: Due, now: datetime, late_after: float) -> Reply:
             f"__Sorry, this is {timefmt.lateness(late)} late: mentorbot was offline or busy.__"
         )
     if item.rule:
-        lines.append("__This reminder repeats; manage it with /reminders.__")
+        lines.append(f"__This reminder repeats.__ Manage it with {markup.code('/reminders')}.")
     value = str(item.delivery_id)
     buttons = (
         (

@@ -19,18 +19,43 @@ from bot.chat import Actor
 from bot.errors import Problem
 from bot.profile.service import MemberInfo
 from bot.reminders.recurrence import next_occurrence
+from bot.reminders.schedule import delivery_row, schedule
 from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower, Workspace
 from bot.storage.upsert import insert_ignore
 
 ACTIVE = ("active", "paused")
 PAGE_SIZE = 4
 
+REMINDERS = cast(Table, Reminder.__table__)
 ACTIVE_COUNT = (
     select(func.count())
-    .select_from(Reminder)
-    .where(Reminder.owner_id == bindparam("owner"), Reminder.status.in_(ACTIVE))
+    .select_from(REMINDERS)
+    .where(REMINDERS.c.owner_id == bindparam("owner_id"), REMINDERS.c.status.in_(ACTIVE))
 )
-INSERT_REMINDER = insert(cast(Table, Reminder.__table__)).returning(Reminder.id)
+NEW_COLUMNS = (
+    "workspace_id",
+    "owner_id",
+    "text",
+    "rule",
+    "first_at",
+    "next_at",
+    "status",
+    "channel_id",
+    "shared",
+    "source_link",
+    "source_excerpt",
+    "created_at",
+)
+INSERT_UNDER_LIMIT = (
+    insert(REMINDERS)
+    .from_select(
+        NEW_COLUMNS,
+        select(*(bindparam(name, type_=REMINDERS.c[name].type) for name in NEW_COLUMNS)).where(
+            ACTIVE_COUNT.scalar_subquery() < bindparam("limit")
+        ),
+    )
+    .returning(REMINDERS.c.id)
+)
 INSERT_DELIVERY = insert(cast(Table, Delivery.__table__))
 
 
@@ -81,16 +106,11 @@ class Reminders:
     async def create(
         self, session: AsyncSession, member: MemberInfo, new: NewReminder
     ) -> ReminderView:
-        active = await session.scalar(ACTIVE_COUNT, {"owner": member.id})
-        if (active or 0) >= self.max_active:
-            raise ReminderProblem(
-                f"You already have {active} active reminders, the most this community allows. "
-                "Cancel some with `/reminders` first."
-            )
         now = self.now()
-        # Core statements, not ORM objects: this is the hot path of the busiest command.
+        # One statement checks the limit and inserts (race-free, and one round trip fewer on
+        # the busiest command's hot path); Core statements, not ORM objects, for the same reason.
         reminder_id = await session.scalar(
-            INSERT_REMINDER,
+            INSERT_UNDER_LIMIT,
             {
                 "workspace_id": member.workspace_id,
                 "owner_id": member.id,
@@ -104,8 +124,15 @@ class Reminders:
                 "source_link": new.source_link,
                 "source_excerpt": new.source_excerpt,
                 "created_at": now,
+                "limit": self.max_active,
             },
         )
+        if reminder_id is None:
+            active = await session.scalar(ACTIVE_COUNT, {"owner_id": member.id})
+            raise ReminderProblem(
+                f"You already have {active} active reminders, the most this community allows. "
+                "Cancel some with `/reminders` first."
+            )
         assert reminder_id is not None
         await session.execute(
             INSERT_DELIVERY,
@@ -144,12 +171,18 @@ class Reminders:
             {"reminder_id": reminder.id, "member_id": member.id, "created_at": self.now()},
         )
         if added and reminder.status == "active":
-            await insert_ignore(
+            # Revives the row a previous unfollow cancelled, if they follow again.
+            await schedule(
                 session,
-                Delivery,
-                _delivery_values(
-                    member.workspace_id, member.platform, reminder.id, member.id, reminder.next_at
-                ),
+                [
+                    delivery_row(
+                        member.workspace_id,
+                        member.platform,
+                        reminder.id,
+                        member.id,
+                        reminder.next_at,
+                    )
+                ],
             )
         return added
 
@@ -288,12 +321,13 @@ class Reminders:
         if reminder.status == "cancelled":
             raise ReminderProblem("That reminder was cancelled by its owner.")
         await _cancel_pending(session, reminder.id, member.id, kind="snooze")
-        await insert_ignore(
+        await schedule(
             session,
-            Delivery,
-            _delivery_values(
-                member.workspace_id, member.platform, reminder.id, member.id, until, kind="snooze"
-            ),
+            [
+                delivery_row(
+                    member.workspace_id, member.platform, reminder.id, member.id, until, "snooze"
+                )
+            ],
         )
         delivery.status = "done" if delivery.status == "sent" else delivery.status
         return reminder.text
@@ -348,11 +382,10 @@ class Reminders:
         platform = await session.scalar(
             select(Delivery.platform).where(Delivery.reminder_id == reminder.id).limit(1)
         )
-        await insert_ignore(
+        await schedule(
             session,
-            Delivery,
             [
-                _delivery_values(reminder.workspace_id, platform or "", reminder.id, rid, at)
+                delivery_row(reminder.workspace_id, platform or "", reminder.id, rid, at)
                 for rid in recipients
             ],
         )
@@ -415,18 +448,7 @@ def _delivery_values(
     at: datetime,
     kind: str = "fire",
 ) -> dict[str, object]:
-    return {
-        "workspace_id": workspace_id,
-        "platform": platform,
-        "reminder_id": reminder_id,
-        "member_id": member_id,
-        "kind": kind,
-        "occurrence": at,
-        "due_at": at,
-        "status": "pending",
-        "attempts": 0,
-        "recoveries": 0,
-    }
+    return delivery_row(workspace_id, platform, reminder_id, member_id, at, kind)
 
 
 async def _cancel_pending(

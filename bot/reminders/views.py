@@ -94,7 +94,7 @@ def listing(page: Page, *, tz: tzinfo, now: datetime) -> Reply:
 def when_form(form_id: str, title: str, context: str, *, with_text: bool) -> Form:
     inputs = [FormInput("when", "When?", placeholder="in 2 hours, tomorrow 9am, next friday")]
     if with_text:
-        inputs.append(FormInput("what", "What about? (optional)", required=False, multiline=True))
+        inputs.append(FormInput("what", "What about?", required=False, multiline=True))
     return Form(form_id, title, tuple(inputs), submit_label="Remind me", context=context)
 
 

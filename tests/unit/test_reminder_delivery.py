@@ -10,6 +10,7 @@ from adapters.console.chat import ConsoleChat
 from bot.app import Core
 from bot.clock import FakeClock
 from bot.storage.tables import Delivery
+from tests.support.conversation import dispatcher_idle
 
 
 def button(lines: list[str], label: str) -> str:
@@ -65,6 +66,7 @@ async def test_someone_else_cannot_press_my_buttons(
     dm = await chat.next_dm()
     answer = await chat.say(button(dm, "Done"), as_user="mallory")
     assert "belong to the person" in "\n".join(answer)
+    await dispatcher_idle(core)  # the send is recorded (it was still "sending" now and then)
     async with core.sessions() as session:
         statuses = set((await session.scalars(select(Delivery.status))).all())
     assert statuses == {"sent"}
@@ -108,3 +110,20 @@ async def test_repeating_reminder_keeps_local_time_across_dst(
         await chat.next_dm()
     assert {moment.strftime("%a %H:%M") for moment in seen} == {"Mon 09:00"}
     assert any(moment.utcoffset() == timedelta(hours=2) for moment in seen)
+
+
+async def test_snoozing_to_the_same_moment_twice_still_delivers(
+    chat: ConsoleChat, clock: FakeClock, core: Core
+) -> None:
+    await chat.say("/remind in 1 hour stretch")
+    clock.advance(timedelta(hours=1))
+    dm = await chat.next_dm()
+    await chat.say(button(dm, "Tomorrow 09:00"))
+    again = await chat.say(button(dm, "Tomorrow 09:00"))  # the second press replaces the first
+    assert "Snoozed until Tue 24 Nov 2026, 09:00 UTC" in "\n".join(again)
+    async with core.sessions() as session:
+        query = select(Delivery.kind).where(Delivery.status == "pending")
+        pending = (await session.scalars(query)).all()
+    assert pending == ["snooze"]
+    clock.advance(timedelta(hours=19))
+    assert "stretch" in "\n".join(await chat.next_dm())

@@ -1,0 +1,128 @@
+"""Command names in replies are code spans, so Slack can show them as `/mentor <name>`."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from adapters.console.chat import ConsoleChat
+from adapters.slack.render import Renderer
+from bot.app import Core
+from bot.chat import Recipient, Reply
+from bot.clock import FakeClock
+from bot.reminders.firing import Due, compose
+from tests.support.conversation import ReplySpy, button, command_mentions_outside_code
+
+CORE = Path(__file__).resolve().parents[2] / "bot"
+COMMANDS = ("remind", "reminders", "timezone", "help", "remind-message")
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _literals(tree: ast.AST) -> list[tuple[int, str]]:
+    """Every string literal as markup would see it (f-string holes become `X`), with its line."""
+    skip = _docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "usage":
+            skip.add(id(node.value))  # raw command lines; `/help` wraps them in code spans
+        if isinstance(node, ast.JoinedStr):
+            skip.update(id(part) for part in node.values)
+        if isinstance(node, ast.Call) and _name(node.func) == "code":
+            skip.update(id(arg) for arg in node.args)  # markup.code("/reminders") is the fix
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append((node.lineno, node.value))
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(
+                part.value if isinstance(part, ast.Constant) else "X" for part in node.values
+            )
+            found.append((node.lineno, text))
+    return found
+
+
+def test_core_source_never_names_a_command_outside_a_code_span() -> None:
+    offenders = []
+    for path in sorted(CORE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for line, text in _literals(tree):
+            if command_mentions_outside_code(text, COMMANDS):
+                offenders.append(f"{path.relative_to(CORE.parent)}:{line}: {text!r}")
+    assert offenders == []
+
+
+def test_the_check_itself_catches_plain_mentions() -> None:
+    assert command_mentions_outside_code("manage it with /reminders.", COMMANDS) == ["/reminders"]
+    assert command_mentions_outside_code("__use /timezone berlin__", COMMANDS) == ["/timezone"]
+    assert command_mentions_outside_code("use `/timezone berlin`", COMMANDS) == []
+    assert command_mentions_outside_code("see docs/help.md or /remindme", COMMANDS) == []
+
+
+async def test_every_reply_in_a_conversation_uses_code_spans(
+    chat: ConsoleChat, core: Core, clock: FakeClock
+) -> None:
+    spy = ReplySpy(core)
+    sent: list[str] = []
+    deliver = chat.messenger.send_direct
+
+    async def send_direct(recipient: Recipient, reply: Reply, *, key: str) -> str:
+        sent.append(reply.text)
+        return await deliver(recipient, reply, key=key)
+
+    chat.messenger.send_direct = send_direct  # type: ignore[method-assign]
+
+    await chat.say("/remind every monday 9am review goals")
+    await chat.say("/help")
+    await chat.say("/foo")
+    await chat.say("/timezone")
+    await chat.say("/timezone Nowhereville")
+    await chat.say("/remind whenever")
+    listed = await chat.say("/reminders")
+    await chat.say(button(listed, "Pause 1"))
+    await chat.say(button(await chat.say("/reminders"), "Resume 1"))
+    await chat.say("/remind in 1 hour stretch", as_user="newcomer")
+    await chat.say("/reminders", as_user="someone-with-nothing")
+    clock.advance(timedelta(days=7))
+    await chat.next_dm()
+    await chat.next_dm()  # "stretch" and "review goals"
+
+    assert any("/reminders" in text for text in sent)  # the repeating DM names the command
+    replies = [*spy.texts, *sent]
+    assert len(spy.texts) >= 12
+    offenders = [text for text in replies if command_mentions_outside_code(text, COMMANDS)]
+    assert offenders == []
+
+
+def test_repeating_dm_shows_the_slack_subcommand(core: Core) -> None:
+    moment = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    due = Due(
+        delivery_id=7,
+        platform="slack",
+        workspace="T1",
+        user_id="U1",
+        tz_name="UTC",
+        text="review goals",
+        occurrence=moment,
+        rule="FREQ=WEEKLY;BYDAY=MO",
+        source_link=None,
+        source_excerpt=None,
+    )
+    text = compose(due, moment, late_after=60).text
+    assert "`/mentor reminders`" in Renderer.for_catalogue(core.router.catalogue).mrkdwn(text)

@@ -1,0 +1,51 @@
+"""The daily retention sweep: a calendar job in APScheduler's store, deleting only old rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from adapters.console.chat import ConsoleChat
+from bot import jobs
+from bot.app import Core
+from bot.clock import FakeClock
+from bot.scheduling import build_scheduler
+from bot.storage.tables import Delivery
+
+
+async def count(core: Core, status: str) -> int:
+    async with core.sessions() as session:
+        query = select(func.count()).select_from(Delivery).where(Delivery.status == status)
+        return int(await session.scalar(query) or 0)
+
+
+async def test_sweep_removes_old_finished_deliveries_only(
+    chat: ConsoleChat, core: Core, clock: FakeClock
+) -> None:
+    await chat.say("/remind in 1 hour old news")
+    await chat.say("/remind in 60 days far future")
+    clock.advance(timedelta(hours=1))
+    await chat.next_dm()
+    clock.advance(timedelta(days=31))
+    await jobs.retention_sweep()  # through the job function, as APScheduler calls it
+    assert await count(core, "sent") == 0
+    assert await count(core, "pending") == 1
+
+
+async def test_calendar_job_is_persistent_and_never_dropped_when_late(sqlite_url: str) -> None:
+    scheduler = build_scheduler(sqlite_url)
+    scheduler.start(paused=True)
+    try:
+        job = scheduler.get_job("retention-sweep")
+        assert job is not None
+        assert job.func_ref == "bot.jobs:retention_sweep"
+        assert job.misfire_grace_time is None and job.coalesce is True
+        assert job.args == () and job.kwargs == {}  # ids only; nothing pickled
+    finally:
+        scheduler.shutdown(wait=False)
+    database = sqlite_url.split("///", 1)[1]
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT id FROM apscheduler_jobs").fetchall()
+    assert rows == [("retention-sweep",)]
