@@ -167,9 +167,10 @@ class Core:
         actor = event.actor
         key = (actor.platform, actor.workspace_id, actor.user_id)
         if isinstance(event, Invocation) and key in self.firing.undelivered:
-            self.firing.undelivered.discard(key)
             notice = await self.reminders.undelivered_notice(actor)
             if notice is not None:
+                # Only once shown: a failure not yet recorded keeps the flag for next time.
+                self.firing.undelivered.discard(key)
                 response = Response(replies=(*response.replies, notice), choices=response.choices)
         return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,7 +21,7 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     profiles: Profiles
-    scheduled: Callable[[], None]  # tell the dispatcher something new may be due
+    scheduled: Callable[[datetime | None], None]  # tell the dispatcher what is due when
 
     @asynccontextmanager
     async def transaction(self, actor: Actor) -> AsyncIterator[tuple[AsyncSession, MemberInfo]]:

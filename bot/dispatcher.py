@@ -27,10 +27,8 @@ from bot.storage.tables import Delivery
 
 log = logging.getLogger(__name__)
 
-IDLE_RECHECK = timedelta(seconds=60)
-OVERLAP = (
-    4  # claimed batches in flight at once  # safety net: re-read the queue at least this often
-)
+IDLE_RECHECK = timedelta(seconds=60)  # safety net: re-read the queue at least this often
+OVERLAP = 2  # claimed batches in flight at once
 MAX_BACKOFF = 900.0
 
 
@@ -70,9 +68,21 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.idle = asyncio.Event()
+        self._next_recovery: datetime | None = None
+        self._sleeping_until: datetime | None = None
 
-    def poke(self) -> None:
-        """Something was scheduled: re-read the earliest due time now."""
+    def poke(self, due_at: datetime | None = None) -> None:
+        """Something was scheduled (due at `due_at`, if known): wake up if that is sooner.
+
+        A reminder due after the time the dispatcher already sleeps until needs no wake-up, so
+        a burst of `/remind` commands does not turn into a burst of queue reads.
+        """
+        if (
+            due_at is not None
+            and self._sleeping_until is not None
+            and due_at >= self._sleeping_until
+        ):
+            return
         self._wake.set()
 
     def start(self) -> None:
@@ -102,7 +112,9 @@ class Dispatcher:
             earliest = await self.earliest_due()
             now = self.clock.now()
             until = min(earliest, now + IDLE_RECHECK) if earliest else now + IDLE_RECHECK
+            self._sleeping_until = until
             await self.clock.sleep_until(until, self._wake)
+            self._sleeping_until = None
             self._wake.clear()
             self.idle.clear()
 
@@ -124,7 +136,13 @@ class Dispatcher:
         500, does not hold back the deliveries claimed after it.
         """
         total = 0
-        await self.recover()
+        if not self.platforms():
+            return 0
+        now = self.clock.now()
+        if self._next_recovery is None or now >= self._next_recovery:
+            # Stuck rows are rare: look for them now and then, not on every pass.
+            await self.recover()
+            self._next_recovery = now + timedelta(seconds=self.stuck_after / 4)
         slots = asyncio.Semaphore(OVERLAP)
         running: set[asyncio.Task[None]] = set()
         try:

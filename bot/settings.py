@@ -31,7 +31,12 @@ class Settings(BaseSettings):
     dispatch_batch: int = Field(500, ge=1, le=5000, description="Due rows claimed per batch.")
     send_concurrency: int = Field(32, ge=1, description="Deliveries in flight per platform.")
     send_rate_per_second: float = Field(
-        40.0, gt=0, description="Deliveries started per second per platform (token bucket)."
+        20.0,
+        gt=0,
+        description=(
+            "Deliveries started per second per platform (token bucket). A first Discord DM is"
+            " two requests against a 50/s global limit."
+        ),
     )
     stuck_after_seconds: float = Field(
         120.0, gt=0, description="A claimed delivery not recorded after this is retried once."

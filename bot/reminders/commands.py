@@ -141,7 +141,7 @@ class ReminderCommands:
                 source_excerpt=markup.truncate((source or {}).get("excerpt", ""), 280) or None,
             )
             view = await self.reminders.create(session, member, new)
-        self.context.scheduled()
+        self.context.scheduled(parsed.at)
         confirmation = views.confirmation(
             view, tz=member.tz, now=now, in_channel=in_channel, understood=parsed.understood
         )
@@ -237,7 +237,7 @@ class ReminderCommands:
         async with self.context.transaction(event.actor) as (session, member):
             added = await self.reminders.follow(session, _int(event.value), member)
             view = await self.reminders.view(session, _int(event.value), member)
-        self.context.scheduled()
+        self.context.scheduled(view.next_at)
         if not added:
             return reply("You're already on this reminder.")
         now = self.context.clock.now()
@@ -276,7 +276,7 @@ class ReminderCommands:
                 rule=parsed.rule if parsed else None,
             )
             view = await self.reminders.view(session, _int(event.context), member)
-        self.context.scheduled()
+        self.context.scheduled(view.next_at)
         when_text = (
             timefmt.moment(view.next_at, member.tz, self.context.clock.now())
             if view.next_at
@@ -292,7 +292,7 @@ class ReminderCommands:
     async def resume(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
             upcoming = await self.reminders.resume(session, _int(event.value), member)
-        self.context.scheduled()
+        self.context.scheduled(upcoming)
         when = timefmt.moment(upcoming, member.tz, self.context.clock.now())
         return reply(f"▶️ Resumed; next {when}.")
 
@@ -309,7 +309,7 @@ class ReminderCommands:
         return self._snoozed(text, until, member)
 
     def _snoozed(self, text: str, until: datetime, member: MemberInfo) -> Response:
-        self.context.scheduled()
+        self.context.scheduled(until)
         when = timefmt.moment(until, member.tz, self.context.clock.now())
         return reply(f"😴 Snoozed until {when}: {markup.escape(text)}", private=False, update=True)
 

@@ -100,6 +100,11 @@ def next_occurrence(rule: str, *, first: datetime, after: datetime, tz: tzinfo) 
     """
     first_aware, after_aware = _as_aware(first), _as_aware(after)
     local_first = first_aware.astimezone(tz).replace(tzinfo=None, microsecond=0)
+    if "BYHOUR" in _parts(rule):
+        # The rule names its own time of day, so the series start only anchors the date. Had the
+        # member changed zone, `first` in the new zone may sit after that time on its first day
+        # (set 09:00 UTC, now 10:00 in Berlin), which would skip a whole period.
+        local_first = local_first.replace(hour=0, minute=0, second=0)
     rr = _build(rule, local_first, tz)
     if _utc_rule(_parts(rule)):
         utc_first = first_aware.astimezone(UTC).replace(tzinfo=None, microsecond=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -24,22 +24,26 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-    # Let us issue BEGIN ourselves (below) instead of the driver's deferred BEGIN.
-    dbapi_connection.isolation_level = None
-
-
-def _sqlite_begin_immediate(connection: Connection) -> None:
-    # A deferred transaction that reads, then writes, fails at once with "database is locked"
-    # when another writer got in between (busy_timeout cannot help it). Taking the write lock
-    # at BEGIN makes concurrent writers wait their turn instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # The driver begins a transaction before the first write, and we make that BEGIN IMMEDIATE:
+    # a deferred transaction that read and then tried to write would fail at once with
+    # "database is locked" when another writer got in between (busy_timeout cannot help there),
+    # whereas an immediate one waits its turn. Reads before the first write need no transaction
+    # (each statement sees a consistent snapshot), and this costs no extra round trip.
+    dbapi_connection.isolation_level = "IMMEDIATE"
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # One connection per process: SQLite has one writer anyway, and waiting for the pool
+        # is an asyncio wait (immediate hand-over), whereas two connections contending for the
+        # write lock wait in SQLite's busy handler, which sleeps in steps of up to 100 ms.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 60)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     return engine
 
 

@@ -202,3 +202,15 @@ def test_validate_accepts(rule: str) -> None:
 def test_validate_rejects(rule: str) -> None:
     with pytest.raises(ValueError):
         validate_rule(rule)
+
+
+def test_zone_change_does_not_skip_a_period() -> None:
+    """Set "every monday 9am" in UTC, then move to Berlin: the next Monday is not skipped."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    rule = "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;BYSECOND=0"
+    after = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    found = next_occurrence(rule, first=first, after=after, tz=berlin)
+    assert found == datetime(2026, 11, 30, 9, 0, tzinfo=berlin)

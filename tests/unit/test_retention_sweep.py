@@ -13,6 +13,7 @@ from bot.app import Core
 from bot.clock import FakeClock
 from bot.scheduling import build_scheduler
 from bot.storage.tables import Delivery
+from tests.support.conversation import dispatcher_idle
 
 
 async def count(core: Core, status: str) -> int:
@@ -28,6 +29,7 @@ async def test_sweep_removes_old_finished_deliveries_only(
     await chat.say("/remind in 60 days far future")
     clock.advance(timedelta(hours=1))
     await chat.next_dm()
+    await dispatcher_idle(core)  # the send is recorded, not just seen
     clock.advance(timedelta(days=31))
     await jobs.retention_sweep()  # through the job function, as APScheduler calls it
     assert await count(core, "sent") == 0
