@@ -44,7 +44,8 @@ from bot.router import Router
 from bot.scheduling import CalendarJobs
 from bot.settings import Settings
 from bot.storage import migrate
-from bot.storage.engine import make_engine, make_sessions
+from bot.storage.checkpoint import WalCheckpointer
+from bot.storage.engine import make_engine, make_sessions, sqlite_file
 from bot.storage.tables import Delivery, Draft, SeenEvent
 from bot.storage.upsert import insert_ignore
 
@@ -65,7 +66,11 @@ class Core:
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        self.engine: AsyncEngine = make_engine(settings.database_url)
+        database_file = sqlite_file(settings.database_url)
+        self.checkpoints = WalCheckpointer(database_file) if database_file else None
+        self.engine: AsyncEngine = make_engine(
+            settings.database_url, background_checkpoints=self.checkpoints is not None
+        )
         self.sessions = make_sessions(self.engine)
         self.messengers: dict[str, Messenger] = {}
         self.limiters: dict[str, RateLimiter] = {}
@@ -121,6 +126,8 @@ class Core:
         self.dispatcher.start()
         self._refresher = asyncio.create_task(self._refresh_undelivered())
         self.calendar.start()
+        if self.checkpoints is not None:
+            self.checkpoints.start()
 
     async def _refresh_undelivered(self) -> None:
         """Other processes (PostgreSQL deployments) record failed DMs too: re-read now and then."""
@@ -138,6 +145,8 @@ class Core:
             self._refresher = None
         await self.dispatcher.stop()
         await self.engine.dispose()
+        if self.checkpoints is not None:
+            await self.checkpoints.stop()
 
     async def __aenter__(self) -> Core:
         await self.start()

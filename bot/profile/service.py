@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat import Actor
@@ -50,6 +50,16 @@ class MemberInfo:
         return zone(self.tz_name)
 
 
+# Built once: this lookup runs on every command.
+MEMBER_LOOKUP = (
+    select(Member.id, Member.workspace_id, Member.tz, Workspace.default_tz)
+    .join(Workspace, Workspace.id == Member.workspace_id)
+    .where(
+        Workspace.platform == bindparam("platform"),
+        Workspace.external_id == bindparam("workspace"),
+        Member.user_id == bindparam("user"),
+    )
+)
 MemberKey = tuple[str, str, str]  # platform, workspace, user
 CACHE_SECONDS = 30.0
 CACHE_SIZE = 20_000
@@ -97,13 +107,12 @@ class Profiles:
             return cached[1]
         row = (
             await session.execute(
-                select(Member.id, Member.workspace_id, Member.tz, Workspace.default_tz)
-                .join(Workspace, Workspace.id == Member.workspace_id)
-                .where(
-                    Workspace.platform == actor.platform,
-                    Workspace.external_id == actor.workspace_id,
-                    Member.user_id == actor.user_id,
-                )
+                MEMBER_LOOKUP,
+                {
+                    "platform": actor.platform,
+                    "workspace": actor.workspace_id,
+                    "user": actor.user_id,
+                },
             )
         ).first()
         new = False
