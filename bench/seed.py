@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
 from bot.storage.tables import Delivery, Member, Reminder, Workspace  # noqa: E402
@@ -60,6 +60,20 @@ async def seed(
                     for i in chunk
                 ],
             )
+        await _advance_sequences(session)
+
+
+async def _advance_sequences(session: AsyncSession) -> None:
+    """Explicit ids leave PostgreSQL's id sequences behind; move them past the seeded rows."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("workspaces", "members", "reminders", "deliveries"):
+        await session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        )
 
 
 def future(count: int, after: timedelta) -> list[datetime]:
