@@ -31,6 +31,9 @@ def _logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Their start-up chatter is not news to an operator; warnings and errors still show.
+    for noisy in ("alembic", "apscheduler"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
 
 
 @app.command()
