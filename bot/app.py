@@ -18,6 +18,7 @@ from types import TracebackType
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import tasks
 from bot.chat import (
     ActionClicked,
     Actor,
@@ -140,9 +141,8 @@ class Core:
 
     async def close(self) -> None:
         await self.calendar.stop()
-        if self._refresher is not None:
-            self._refresher.cancel()
-            self._refresher = None
+        await tasks.stop(self._refresher)
+        self._refresher = None
         await self.dispatcher.stop()
         await self.engine.dispose()
         if self.checkpoints is not None:

@@ -13,7 +13,6 @@ two leaves a `sending` row, which `recover()` requeues at most once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import tasks
 from bot.clock import Clock
 from bot.storage.tables import Delivery
 
@@ -90,11 +90,8 @@ class Dispatcher:
             self._task = asyncio.create_task(self._run(), name="mentorbot-dispatcher")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await tasks.stop(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:

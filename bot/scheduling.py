@@ -14,7 +14,6 @@ processes) only the holder of an advisory lock runs it; another process takes ov
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC
 
@@ -24,7 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot import jobs
+from bot import jobs, tasks
 from bot.storage.engine import sync_url
 
 log = logging.getLogger(__name__)
@@ -81,10 +80,8 @@ class CalendarJobs:
         return False
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await tasks.stop(self._task)
+        self._task = None
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         if self._leader is not None:

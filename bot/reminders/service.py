@@ -8,7 +8,7 @@ recurring ones), and snoozing is just another delivery row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -136,7 +136,7 @@ class Reminders:
         assert reminder_id is not None
         await session.execute(
             INSERT_DELIVERY,
-            _delivery_values(member.workspace_id, member.platform, reminder_id, member.id, new.at),
+            delivery_row(member.workspace_id, member.platform, reminder_id, member.id, new.at),
         )
         return ReminderView(
             id=reminder_id,
@@ -233,7 +233,7 @@ class Reminders:
         for reminder, due in chosen:
             view = await self._view(session, reminder, member, next_at=due)
             if reminder.id in undelivered_ids:
-                view = _replace(view, undelivered=True)
+                view = replace(view, undelivered=True)
             items.append(view)
         return Page(tuple(items), page, pages, total)
 
@@ -432,23 +432,6 @@ class Reminders:
             source_link=reminder.source_link,
             source_excerpt=reminder.source_excerpt,
         )
-
-
-def _replace(view: ReminderView, **changes: object) -> ReminderView:
-    from dataclasses import replace
-
-    return replace(view, **changes)  # type: ignore[arg-type]
-
-
-def _delivery_values(
-    workspace_id: int,
-    platform: str,
-    reminder_id: int,
-    member_id: int,
-    at: datetime,
-    kind: str = "fire",
-) -> dict[str, object]:
-    return delivery_row(workspace_id, platform, reminder_id, member_id, at, kind)
 
 
 async def _cancel_pending(

@@ -11,10 +11,11 @@ the bot reads and writes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 import threading
+
+from bot import tasks
 
 log = logging.getLogger(__name__)
 INTERVAL = 2.0
@@ -32,11 +33,8 @@ class WalCheckpointer:
         self._task = asyncio.create_task(self._run(), name="mentorbot-wal-checkpoints")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await tasks.stop(self._task)
+        self._task = None
         await asyncio.to_thread(self.checkpoint, "TRUNCATE")
         with self._lock:
             if self._connection is not None:
