@@ -10,7 +10,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.chat import ActionClicked, Autocomplete, FormSubmitted, Invocation, Response
+from bot.chat import (
+    ActionClicked,
+    Autocomplete,
+    FormSubmitted,
+    Invocation,
+    OptionValue,
+    Response,
+)
 
 OptionKind = Literal["string", "integer", "boolean"]
 
@@ -56,6 +63,54 @@ class MessageActionSpec:
 
     name: str
     label: str
+
+
+_TRUE = frozenset({"1", "true", "yes", "y", "on"})
+
+
+def typed(value: str, kind: OptionKind | str) -> OptionValue:
+    """Text typed for an option, as the option's kind (left as text when it doesn't fit)."""
+    if kind == "integer":
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if kind == "boolean":
+        return value.lower() in _TRUE
+    return value
+
+
+def options_from_text(spec: CommandSpec | None, rest: str) -> dict[str, OptionValue]:
+    """Options from the text after a command name, for surfaces without typed options.
+
+    `when:tomorrow what:stretch` names every option; otherwise trailing `name:value` words name
+    options and the free text before them goes to the command's `rest` option, so
+    `/remind every monday at 9:30 review goals` stays one phrase.
+    """
+    if spec is None or not rest:
+        return {}
+    words = rest.split()
+    pairs = [word.partition(":") for word in words]
+    if all(colon and value and spec.option(key.lower()) for key, colon, value in pairs):
+        return {
+            key.lower(): typed(value, spec.option(key.lower()).kind)  # type: ignore[union-attr]
+            for key, _, value in pairs
+        }
+    options: dict[str, OptionValue] = {}
+    while words:
+        key, colon, value = words[-1].partition(":")
+        option = spec.option(key.lower())
+        if not colon or not value or option is None or option.name == spec.rest:
+            break
+        options[option.name] = typed(value, option.kind)
+        words.pop()
+    if words:
+        target = spec.option(spec.rest) if spec.rest else None
+        if target is None and len(spec.options) == 1:
+            target = spec.options[0]
+        if target is not None:
+            options[target.name] = typed(" ".join(words), target.kind)
+    return options
 
 
 @dataclass

@@ -31,7 +31,7 @@ from bot.chat import (
     Recipient,
     Reply,
 )
-from bot.router import CommandSpec
+from bot.router import options_from_text
 
 WORKSPACE = "local"
 TRIGGERS = ("remindme!", "!remindme", "remindmerepeat!")
@@ -207,7 +207,7 @@ class ConsoleChat:
                 return ["Say something first (or name a message, e.g. `/remind-message m1`)."]
             return Invocation(name, {}, actor, self.place, message=message)
         spec = self.core.router.commands.get(name, (None, None))[0]
-        return Invocation(name, _options(spec, rest), actor, self.place)
+        return Invocation(name, options_from_text(spec, rest), actor, self.place)
 
     def _meta(self, name: str, rest: str) -> list[str] | None:
         if name == "as" and rest:
@@ -238,34 +238,3 @@ class ConsoleChat:
 
 def _place(in_channel: bool) -> Place:
     return Place("general", is_dm=False) if in_channel else Place("dm", is_dm=True)
-
-
-def _options(spec: CommandSpec | None, rest: str) -> dict[str, str | int | float | bool]:
-    """Free text after the command goes to the command's `rest` option; `name:value` pairs too."""
-    if spec is None:
-        return {}
-    options: dict[str, str | int | float | bool] = {}
-    words = rest.split()
-    named = [w for w in words if ":" in w and spec.option(w.split(":", 1)[0]) is not None]
-    if named and len(named) == len(words):
-        for word in named:
-            key, value = word.split(":", 1)
-            option = spec.option(key)
-            assert option is not None
-            options[key] = _typed(value, option.kind)
-        return options
-    if rest and spec.rest:
-        option = spec.option(spec.rest)
-        options[spec.rest] = _typed(rest, option.kind if option else "string")
-    return options
-
-
-def _typed(value: str, kind: str) -> str | int | float | bool:
-    if kind == "integer":
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    if kind == "boolean":
-        return value.lower() in {"1", "true", "yes", "y"}
-    return value

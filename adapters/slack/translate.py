@@ -21,10 +21,9 @@ from bot.chat import (
     FormSubmitted,
     Invocation,
     MessageRef,
-    OptionValue,
     Place,
 )
-from bot.router import CommandSpec
+from bot.router import CommandSpec, options_from_text
 
 Body = Mapping[str, Any]
 
@@ -38,7 +37,6 @@ HOME = Place(channel_id="home", is_dm=True)
 NOWHERE = Place(channel_id="", is_dm=True)  # a global shortcut: no conversation at all
 _ACTION_SEP = "~"
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-_TRUE = frozenset({"1", "true", "yes", "y", "on"})
 EXCERPT = 500
 
 
@@ -145,40 +143,7 @@ def command_invocation(
     name, _, rest = text.partition(" ")
     name = name.lower().removeprefix("/") or HELP
     spec = next((spec for spec in catalogue if spec.name == name), None)
-    return Invocation(name, options_for(spec, rest.strip()), who, place)
-
-
-def options_for(spec: CommandSpec | None, rest: str) -> dict[str, OptionValue]:
-    """Free text goes to the command's `rest` option; trailing `name:value` words are named."""
-    if spec is None or not rest:
-        return {}
-    words = rest.split()
-    options: dict[str, OptionValue] = {}
-    while words:
-        key, colon, value = words[-1].partition(":")
-        option = spec.option(key.lower())
-        if not colon or not value or option is None or option.name == spec.rest:
-            break
-        options[option.name] = typed(value, option.kind)
-        words.pop()
-    if words:
-        target = spec.option(spec.rest) if spec.rest else None
-        if target is None and len(spec.options) == 1:
-            target = spec.options[0]
-        if target is not None:
-            options[target.name] = typed(" ".join(words), target.kind)
-    return options
-
-
-def typed(value: str, kind: str) -> OptionValue:
-    if kind == "integer":
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    if kind == "boolean":
-        return value.lower() in _TRUE
-    return value
+    return Invocation(name, options_from_text(spec, rest.strip()), who, place)
 
 
 # -- shortcuts, buttons, modals --------------------------------------------------------------
