@@ -66,7 +66,8 @@ class CalendarJobs:
         scheduler = build_scheduler(self.database_url)
         scheduler.start()  # creates its table on first use: a few ms of blocking I/O, once
         self.scheduler = scheduler
-        log.info("calendar jobs: this process runs them")
+        if self._leader is not None:  # worth telling only when several processes compete
+            log.info("calendar jobs: this process runs them")
 
     async def _become_leader(self) -> bool:
         if self.engine.dialect.name != "postgresql":
