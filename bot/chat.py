@@ -183,7 +183,9 @@ class Reply:
     `text` is in the markup of `bot.markup`. `private` replies are seen only by the actor
     (ephemeral). `update` replaces the message the clicked button was on instead of posting anew.
     A reply with a `form` opens that form; its other parts are ignored by platforms that cannot
-    show both.
+    show both. `field_errors` ((input_id, message), ...) on a reply to a FormSubmitted names
+    which inputs were wrong: platforms that can show errors on the form keep it open, others
+    show `text`.
     """
 
     text: str = ""
@@ -194,6 +196,7 @@ class Reply:
     image: Image | None = None
     form: Form | None = None
     update: bool = False
+    field_errors: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.buttons) > MAX_BUTTON_ROWS - (1 if self.select else 0):

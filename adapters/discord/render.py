@@ -162,6 +162,10 @@ def _update(reply: Reply, draft: _Draft) -> None:
     draft.update = reply.update
 
 
+def _field_errors(reply: Reply, draft: _Draft) -> None:
+    """Discord cannot mark a modal's inputs after submission: the reply's text explains."""
+
+
 PARTS: dict[str, Callable[[Reply, _Draft], None]] = {
     "text": _text,
     "fields": _fields,
@@ -171,6 +175,7 @@ PARTS: dict[str, Callable[[Reply, _Draft], None]] = {
     "image": _image,
     "form": _form,
     "update": _update,
+    "field_errors": _field_errors,
 }
 
 

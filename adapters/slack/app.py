@@ -33,7 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate
 from adapters.slack.messenger import DEFAULT_POLICY, RetryPolicy, SlackMessenger, post_response
-from adapters.slack.render import Renderer, response_payload
+from adapters.slack.render import Renderer, form_errors, response_payload
 from adapters.slack.translate import Body, Origin, Profile
 from bot.chat import Actor, Event, Form, Recipient, Reply, Response
 from bot.delivery import DeliveryError, Messenger
@@ -222,6 +222,15 @@ class SlackApp:
             await ack()
             return
         response, origin, who = submitted
+        first = response.replies[0] if response.replies else None
+        if first is not None and first.field_errors:
+            errors = form_errors(first.field_errors, body.get("view") or {})
+            if errors:  # shown on the still-open modal instead of posted
+                await ack(response_action="errors", errors=errors)
+                rest = Response(replies=response.replies[1:])
+                if rest.replies:
+                    self.later(self._answer_and_refresh(rest, origin, who))
+                return
         form = next((reply for reply in response.replies if reply.form is not None), None)
         if form is not None and form.form is not None:
             await ack(response_action="update", view=self._modal(form, form.form, origin))

@@ -35,6 +35,7 @@ VIEW_TITLE = 24
 INPUT_LABEL = 2000
 INPUT_HINT = 2000
 INPUT_MAX = 3000
+INPUT_ERROR = 150  # kept short: it shows under the input
 ALT_TEXT = 2000
 FALLBACK_TEXT = 3000
 FALLBACK = "mentorbot"
@@ -328,6 +329,20 @@ def _input(spec: FormInput) -> Block:
     }
 
 
+def form_errors(errors: tuple[tuple[str, str], ...], view: Block) -> dict[str, str]:
+    """A view_submission ack's `errors`: each wrong input's block (as `_input` names it), kept
+    only if the submitted modal has that input, since Slack rejects unknown block_ids."""
+    shown = {
+        block.get("block_id") for block in view.get("blocks", []) if block.get("type") == "input"
+    }
+    return {input_id: _cut_error(message) for input_id, message in errors if input_id in shown}
+
+
+def _cut_error(message: str) -> str:
+    message = message.strip() or "Please check this."
+    return message if len(message) <= INPUT_ERROR else message[: INPUT_ERROR - 1] + "…"
+
+
 PARTS: dict[str, Callable[[Renderer, Reply], list[Block]]] = {
     "text": Renderer.text_blocks,
     "fields": Renderer.field_blocks,
@@ -336,7 +351,7 @@ PARTS: dict[str, Callable[[Renderer, Reply], list[Block]]] = {
     "buttons": Renderer.button_blocks,
 }
 # Reply attributes that say how to deliver rather than what to show.
-DELIVERY_PARTS = frozenset({"private", "update", "form"})
+DELIVERY_PARTS = frozenset({"private", "update", "form", "field_errors"})
 
 
 def response_payload(message: dict[str, Any], *, private: bool, replace: bool) -> dict[str, Any]:

@@ -114,7 +114,9 @@ class ReminderCommands:
         source: dict[str, str] | None = None,
     ) -> Response:
         now = self.context.clock.now()
+        from_form = isinstance(event, FormSubmitted)
         async with self.context.transaction(event.actor) as (session, member):
+            field = "when"
             try:
                 if not when:
                     raise TimeParseError("invalid", "Tell me when, e.g. " + EXAMPLES + ".")
@@ -125,9 +127,10 @@ class ReminderCommands:
                         f"I understood {parsed.understood!r} but not {parsed.message!r} in the "
                         "time. Try `tomorrow 9am` or `in 2 hours`.",
                     )
+                field = "what" if what else "when"
                 text = self._check_text(what or parsed.message)
             except TimeParseError as error:
-                return _problem(error.message, when)
+                return _problem(error.message, when, field if from_form else None)
             if not text:
                 text = "the message you picked" if source else "(no text)"
             in_channel = not event.place.is_dm and source is None
@@ -260,13 +263,16 @@ class ReminderCommands:
         when = event.values.get("when", "").strip()
         what = event.values.get("what", "").strip()
         async with self.context.transaction(event.actor) as (session, member):
+            field = "when"
             try:
                 parsed = self._parse(when, member) if when else None
+                field = "what"
                 text = self._check_text(what) if what else None
+                field = "when"
                 if parsed and parsed.message and not text:
                     text = self._check_text(parsed.message)
             except TimeParseError as error:
-                return _problem(error.message, when)
+                return _problem(error.message, when, field)
             await self.reminders.edit(
                 session,
                 _int(event.context),
@@ -325,7 +331,7 @@ class ReminderCommands:
             try:
                 parsed = self._parse(when, member)
             except TimeParseError as error:
-                return _problem(error.message, when)
+                return _problem(error.message, when, "when")
             text = await self.reminders.snooze(session, _int(event.context), member, parsed.at)
         return self._snoozed(text, parsed.at, member)
 
@@ -347,9 +353,11 @@ class ReminderCommands:
         )
 
 
-def _problem(message: str, typed: str) -> Response:
+def _problem(message: str, typed: str, field: str | None = None) -> Response:
+    """A friendly private warning; from a form, `field` names the input to mark as wrong."""
     understood = f"\nYou wrote: {markup.code(typed[:200])}" if typed else ""
-    return reply(f"⚠️ {message}{understood}")
+    errors = ((field, markup.to_plain(message)),) if field else ()
+    return reply(f"⚠️ {message}{understood}", field_errors=errors)
 
 
 def _first_contact(member: MemberInfo) -> tuple[Reply, ...]:

@@ -120,3 +120,30 @@ async def test_an_unknown_or_foreign_draft_id_is_refused(chat: ConsoleChat, core
         assert "That form has expired" in response.text
     assert await count(core, Reminder) == 0
     assert await count(core, Draft) == 1  # still there for its owner
+
+
+async def test_a_bad_time_in_the_form_names_the_when_input(core: Core, chat: ConsoleChat) -> None:
+    actor, place = chat.actor(), chat.place
+    message = MessageRef("1234", "C1", excerpt="read the RFC")
+    opened = await core.dispatch(Invocation("remind-message", {}, actor, place, message=message))
+    form = opened.replies[0].form
+    assert form is not None
+
+    bad = await core.dispatch(
+        FormSubmitted(form.form_id, {"when": "whenever", "what": ""}, actor, place, form.context)
+    )
+
+    [warning] = bad.replies
+    assert warning.private and warning.text.startswith("⚠️")
+    assert [input_id for input_id, _ in warning.field_errors] == ["when"]
+    assert warning.field_errors[0][1]
+    assert await count(core, Reminder) == 0
+    assert await count(core, Draft) == 1  # the form can be fixed and sent again
+
+
+async def test_a_bad_time_in_a_command_has_no_field_errors(core: Core, chat: ConsoleChat) -> None:
+    bad = await core.dispatch(
+        Invocation("remind", {"when": "whenever", "what": "x"}, chat.actor(), chat.place)
+    )
+    assert bad.replies[0].text.startswith("⚠️")
+    assert bad.replies[0].field_errors == ()

@@ -28,11 +28,16 @@ async def test_edit_opens_a_modal_and_saves(slack: SlackDriver) -> None:
     assert "stretch twice" in (await slack.command("reminders")).text
 
 
-async def test_a_bad_time_in_the_modal_is_explained(slack: SlackDriver) -> None:
+async def test_a_bad_time_in_the_modal_is_shown_on_the_field(slack: SlackDriver) -> None:
     await slack.command("remind in 1 hour stretch", channel="D0ALICE")
     listing = (await slack.command("reminders")).posts[0]
     opened = await slack.click(button(listing, "rem.edit"))
 
-    await slack.submit(slack.last_view(), {"when": "whenever pigs fly", "what": ""})
+    ack = await slack.submit(slack.last_view(), {"when": "whenever pigs fly", "what": ""})
 
-    assert "⚠️" in opened.text
+    assert ack.status == 200
+    assert ack.body["response_action"] == "errors"  # the modal stays open
+    assert set(ack.body["errors"]) == {"when"}
+    assert ack.body["errors"]["when"]
+    assert opened.posts == []  # not also explained afterwards
+    assert "stretch" in (await slack.command("reminders")).text  # unchanged

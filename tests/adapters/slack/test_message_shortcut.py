@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.app import Core
 from bot.clock import FakeClock
+from bot.storage.tables import Draft, Reminder
 from tests.adapters.slack.conftest import CHANNEL, SlackDriver, all_text
+from tests.support.conversation import count
 
 
 async def test_remind_me_about_this_message(slack: SlackDriver, clock: FakeClock) -> None:
@@ -42,3 +45,26 @@ async def test_without_a_permalink_it_still_works(slack: SlackDriver) -> None:
 
     assert "I'll remind you" in shortcut.text
     assert "read it" in shortcut.text
+
+
+async def test_a_bad_time_keeps_the_modal_open_with_the_error_on_when(
+    slack: SlackDriver, core: Core
+) -> None:
+    shortcut = await slack.message_shortcut("read this")
+    modal = slack.last_view()
+
+    ack = await slack.submit(modal, {"when": "whenever pigs fly", "what": "read it"})
+
+    assert ack.status == 200
+    assert ack.body["response_action"] == "errors"
+    assert list(ack.body["errors"]) == ["when"]
+    assert 0 < len(ack.body["errors"]["when"]) <= 150
+    assert shortcut.posts == []  # nothing explained separately, nothing confirmed
+    assert await count(core, Reminder) == 0
+    assert await count(core, Draft) == 1  # kept, so the open modal can still be submitted
+
+    again = await slack.submit(modal, {"when": "in 2 hours", "what": "read it"})  # fixed
+
+    assert again.body.get("response_action") is None
+    assert "I'll remind you" in shortcut.text
+    assert await count(core, Reminder) == 1
