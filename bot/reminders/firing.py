@@ -22,8 +22,8 @@ from bot.delivery import DeliveryError, Messenger, RateLimiter
 from bot.dispatcher import Outcome
 from bot.profile.service import safe_zone
 from bot.reminders.recurrence import next_occurrence
-from bot.reminders.schedule import delivery_row, schedule
-from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower, Workspace
+from bot.reminders.schedule import schedule_everyone
+from bot.storage.tables import Delivery, Member, Reminder, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,13 @@ class Firing:
         """Advance each fired reminder: the next occurrence for repeating ones, done otherwise."""
         rows = (
             await session.execute(
-                select(Reminder, Delivery.occurrence, Member.tz, Workspace.default_tz)
+                select(
+                    Reminder,
+                    Delivery.occurrence,
+                    Member.tz,
+                    Workspace.default_tz,
+                    Workspace.platform,
+                )
                 .join(Delivery, Delivery.reminder_id == Reminder.id)
                 .join(Member, Member.id == Reminder.owner_id)
                 .join(Workspace, Workspace.id == Reminder.workspace_id)
@@ -89,7 +95,8 @@ class Firing:
         ).all()
         seen: set[int] = set()
         finished: list[int] = []
-        for reminder, occurrence, member_tz, workspace_tz in rows:
+        plans: dict[str, list[tuple[Reminder, datetime]]] = {}
+        for reminder, occurrence, member_tz, workspace_tz, platform in rows:
             if reminder.id in seen or reminder.status != "active":
                 continue
             seen.add(reminder.id)
@@ -104,7 +111,10 @@ class Firing:
                 continue
             if reminder.next_at is None or upcoming > reminder.next_at:
                 reminder.next_at = upcoming
-            await self._schedule(session, reminder, upcoming)
+            plans.setdefault(platform, []).append((reminder, upcoming))
+        for platform, planned in plans.items():
+            # Revives a row an edit or a pause cancelled at this same moment, or the series ends.
+            await schedule_everyone(session, planned, platform)
         if finished:
             await session.execute(
                 update(Reminder)
@@ -112,29 +122,6 @@ class Firing:
                 .values(status="done", next_at=None)
                 .execution_options(synchronize_session=False)
             )
-
-    async def _schedule(self, session: AsyncSession, reminder: Reminder, at: datetime) -> None:
-        recipients = [
-            reminder.owner_id,
-            *(
-                await session.scalars(
-                    select(ReminderFollower.member_id).where(
-                        ReminderFollower.reminder_id == reminder.id
-                    )
-                )
-            ).all(),
-        ]
-        platform = await session.scalar(
-            select(Delivery.platform).where(Delivery.reminder_id == reminder.id).limit(1)
-        )
-        # Revives a row an edit or a pause cancelled at this same moment, or the series ends.
-        await schedule(
-            session,
-            [
-                delivery_row(reminder.workspace_id, platform or "", reminder.id, member_id, at)
-                for member_id in recipients
-            ],
-        )
 
     async def send(self, ids: Sequence[int]) -> list[Outcome]:
         async with self.sessions() as session:
@@ -196,9 +183,9 @@ class Firing:
                 if error.retry_after:
                     limiter.pause(error.retry_after)
                 return Outcome(item.delivery_id, retry_after=error.retry_after or 30.0)
-            except Exception as error:  # a bug or an unknown failure must not lose the delivery
+            except Exception:  # a bug or an unknown failure must not lose the delivery
                 log.exception("sending delivery %s failed", item.delivery_id)
-                return Outcome(item.delivery_id, retry_after=60.0, message_id=str(error)[:100])
+                return Outcome(item.delivery_id, retry_after=60.0)
         return Outcome(item.delivery_id, message_id=message_id)
 
 

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.tables import Delivery
+from bot.storage.tables import Delivery, Reminder, ReminderFollower
 
 KEY = ("reminder_id", "member_id", "occurrence")
 
@@ -73,3 +73,31 @@ async def schedule(session: AsyncSession, rows: Sequence[dict[str, object]]) -> 
     )
     result = await session.execute(statement, list(rows))
     return bool(cast(Any, result).rowcount)
+
+
+async def schedule_everyone(
+    session: AsyncSession, plans: Sequence[tuple[Reminder, datetime]], platform: str
+) -> None:
+    """Schedule each reminder's next firing for its owner and everyone who joined it.
+
+    One query for all the followers, one insert for all the rows: the dispatcher calls this for
+    every repeating reminder in a claimed batch (a Monday 09:00 burst).
+    """
+    if not plans:
+        return
+    followers: dict[int, list[int]] = {}
+    rows = await session.execute(
+        select(ReminderFollower.reminder_id, ReminderFollower.member_id).where(
+            ReminderFollower.reminder_id.in_([reminder.id for reminder, _ in plans])
+        )
+    )
+    for reminder_id, member_id in rows:
+        followers.setdefault(reminder_id, []).append(member_id)
+    await schedule(
+        session,
+        [
+            delivery_row(reminder.workspace_id, platform, reminder.id, member_id, at)
+            for reminder, at in plans
+            for member_id in (reminder.owner_id, *followers.get(reminder.id, ()))
+        ],
+    )

@@ -19,7 +19,7 @@ from bot.chat import Actor
 from bot.errors import Problem
 from bot.profile.service import MemberInfo
 from bot.reminders.recurrence import next_occurrence
-from bot.reminders.schedule import delivery_row, schedule
+from bot.reminders.schedule import delivery_row, schedule, schedule_everyone
 from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower, Workspace
 from bot.storage.upsert import insert_ignore
 
@@ -196,10 +196,14 @@ class Reminders:
             .group_by(Delivery.reminder_id)
             .subquery()
         )
-        undelivered = (
-            select(Delivery.reminder_id)
-            .where(Delivery.member_id == member.id, Delivery.status == "undelivered")
-            .scalar_subquery()
+        undelivered_ids = set(
+            (
+                await session.scalars(
+                    select(Delivery.reminder_id).where(
+                        Delivery.member_id == member.id, Delivery.status == "undelivered"
+                    )
+                )
+            ).all()
         )
         query = (
             select(Reminder, next_due.c.due)
@@ -209,7 +213,7 @@ class Reminders:
                 or_(
                     next_due.c.due.is_not(None),
                     and_(Reminder.owner_id == member.id, Reminder.status == "paused"),
-                    Reminder.id.in_(undelivered),
+                    Reminder.id.in_(undelivered_ids),
                 ),
             )
         )
@@ -220,15 +224,6 @@ class Reminders:
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
         chosen = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        undelivered_ids = set(
-            (
-                await session.scalars(
-                    select(Delivery.reminder_id).where(
-                        Delivery.member_id == member.id, Delivery.status == "undelivered"
-                    )
-                )
-            ).all()
-        )
         items = []
         for reminder, due in chosen:
             view = await self._view(session, reminder, member, next_at=due)
@@ -272,7 +267,7 @@ class Reminders:
             reminder.rule = rule
             reminder.status = "active"
             await _cancel_pending(session, reminder.id)
-            await self._schedule_everyone(session, reminder, at)
+            await schedule_everyone(session, [(reminder, at)], member.platform)
 
     async def pause(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> None:
         reminder = await self._owned(session, reminder_id, member)
@@ -292,7 +287,7 @@ class Reminders:
             raise ReminderProblem("That repeating reminder has no more dates; it has ended.")
         reminder.status = "active"
         reminder.next_at = upcoming
-        await self._schedule_everyone(session, reminder, upcoming)
+        await schedule_everyone(session, [(reminder, upcoming)], member.platform)
         return upcoming
 
     async def end(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> None:
@@ -366,29 +361,6 @@ class Reminders:
                 .values(status="shown")
             )
         return [row[1] for row in rows]
-
-    async def _schedule_everyone(
-        self, session: AsyncSession, reminder: Reminder, at: datetime
-    ) -> None:
-        recipients = [reminder.owner_id] + list(
-            (
-                await session.scalars(
-                    select(ReminderFollower.member_id).where(
-                        ReminderFollower.reminder_id == reminder.id
-                    )
-                )
-            ).all()
-        )
-        platform = await session.scalar(
-            select(Delivery.platform).where(Delivery.reminder_id == reminder.id).limit(1)
-        )
-        await schedule(
-            session,
-            [
-                delivery_row(reminder.workspace_id, platform or "", reminder.id, rid, at)
-                for rid in recipients
-            ],
-        )
 
     async def _get(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> Reminder:
         reminder = await session.get(Reminder, reminder_id)

@@ -143,3 +143,27 @@ async def test_joining_a_paused_reminder_waits_for_resume(core: Core) -> None:
     assert await deliveries_to(core, "bob") == ["pending"]
     listed = joined(await chat.say("/reminders", as_user="bob"))
     assert "review goals — Mon 30 Nov 2026, 09:00 UTC" in listed
+
+
+async def test_repeating_reminders_in_one_batch_reach_everyone_next_time(
+    core: Core, clock: FakeClock
+) -> None:
+    """Several repeating reminders fire together; each next firing goes to owner and joiners."""
+    chat = ConsoleChat(core, in_channel=True)
+    first = await chat.say("/remind every monday 3pm stand-up")
+    await chat.say("/remind every monday 3pm retro", as_user="dana")
+    await chat.say(button(first, "Remind me too"), as_user="bob")
+    clock.advance(timedelta(hours=2))  # Mon 15:00 UTC: all three deliveries in one claim
+    headers = {(await chat.next_dm())[0] for _ in range(3)}
+    assert headers == {"📬 DM to you:", "📬 DM to bob:", "📬 DM to dana:"}
+    async with core.sessions() as session:
+        upcoming = (
+            await session.execute(
+                select(Member.user_id, Delivery.due_at)
+                .join(Member, Member.id == Delivery.member_id)
+                .where(Delivery.status == "pending")
+            )
+        ).all()
+    next_monday = clock.now() + timedelta(days=7)
+    assert sorted(user for user, _ in upcoming) == ["bob", "dana", "you"]
+    assert {due for _, due in upcoming} == {next_monday}
