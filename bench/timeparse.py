@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.reminders.timeparse import TimeParseError, parse_when  # noqa: E402
-from bot.zones import get_zone  # noqa: E402
+from bot.time.timeparse import TimeParseError, parse_when  # noqa: E402
+from bot.time.zones import get_zone  # noqa: E402
 
 TZ = get_zone("Europe/Berlin")
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=TZ)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import available_timezones
 
-from bot import markup, timefmt
+from bot import markup
 from bot.chat import Autocomplete, Choice, Invocation, Response, reply
 from bot.context import Context
 from bot.router import CommandSpec, OptionSpec, Router
-from bot.zones import UnknownZone, resolve_zone
+from bot.time import timefmt
+from bot.time.zones import UnknownZone, resolve_zone
 
 COMMON = (
     "UTC",

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from bot import markup, timefmt
+from bot import markup
 from bot.chat import (
     ActionClicked,
     Actor,
@@ -22,9 +22,10 @@ from bot.context import Context
 from bot.profile.service import MemberInfo
 from bot.reminders import views
 from bot.reminders.service import NewReminder, Reminders, snooze_choices
-from bot.reminders.timeparse import ParsedWhen, TimeParseError, parse_when
 from bot.router import CommandSpec, MessageActionSpec, OptionSpec, Router
 from bot.storage.tables import Draft
+from bot.time import timefmt
+from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
 
 EXAMPLES = "`/remind in 5 days check the thread` or `/remind every monday 9am review goals`"
 

@@ -16,14 +16,15 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import markup, timefmt
+from bot import markup
 from bot.chat import Button, ButtonStyle, Recipient, Reply
 from bot.delivery import DeliveryError, Messenger, RateLimiter
 from bot.dispatcher import Outcome
 from bot.profile.service import safe_zone
-from bot.reminders.recurrence import next_occurrence
 from bot.reminders.schedule import schedule_everyone
 from bot.storage.tables import Delivery, Member, Reminder, Workspace
+from bot.time import timefmt
+from bot.time.recurrence import next_occurrence
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.chat import Actor
 from bot.errors import Problem
 from bot.profile.service import MemberInfo
-from bot.reminders.recurrence import next_occurrence
 from bot.reminders.schedule import delivery_row, schedule, schedule_everyone
 from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower, Workspace
 from bot.storage.upsert import insert_ignore
+from bot.time.recurrence import next_occurrence
 
 ACTIVE = ("active", "paused")
 PAGE_SIZE = 4

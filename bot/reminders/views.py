@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot import markup, timefmt
+from bot import markup
 from bot.chat import Button, ButtonStyle, Form, FormInput, Reply
 from bot.reminders.service import Page, ReminderView
+from bot.time import timefmt
 
 RULE_WORDS = {
     "DAILY": "day",

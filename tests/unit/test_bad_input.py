@@ -14,8 +14,8 @@ from bot.app import Core
 from bot.chat import ActionClicked, FormSubmitted
 from bot.clock import FakeClock
 from bot.reminders.service import Reminders
-from bot.reminders.timeparse import TimeParseError, parse_when
 from bot.storage.tables import Delivery, Draft, Member, Reminder, ReminderFollower
+from bot.time.timeparse import TimeParseError, parse_when
 from tests.support.conversation import ReplySpy, button, count, dispatcher_idle
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.reminders.recurrence import localize, next_occurrence, validate_rule
-from bot.zones import get_zone
+from bot.time.recurrence import localize, next_occurrence, validate_rule
+from bot.time.zones import get_zone
 
 BERLIN = get_zone("Europe/Berlin")
 NEW_YORK = get_zone("America/New_York")

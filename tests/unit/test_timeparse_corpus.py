@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pytest
 
-from bot.reminders.recurrence import next_occurrence, validate_rule
-from bot.reminders.timeparse import ParsedWhen, TimeParseError, parse_when
-from bot.zones import get_zone
+from bot.time.recurrence import next_occurrence, validate_rule
+from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
+from bot.time.zones import get_zone
 from tests.unit.timeparse_cases import CASES, Case
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.reminders.recurrence import next_occurrence, validate_rule
-from bot.reminders.timeparse import ParsedWhen, TimeParseError, contains_time, parse_when
-from bot.zones import get_zone
+from bot.time.recurrence import next_occurrence, validate_rule
+from bot.time.timeparse import ParsedWhen, TimeParseError, contains_time, parse_when
+from bot.time.zones import get_zone
 
 ZONES = [
     get_zone(name)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.zones import ABBREVIATIONS, CITY_ALIASES, UnknownZone, get_zone, resolve_zone
+from bot.time.zones import ABBREVIATIONS, CITY_ALIASES, UnknownZone, get_zone, resolve_zone
 
 
 @pytest.mark.parametrize(

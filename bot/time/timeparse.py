@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Final, Literal
 
-from bot.reminders.recurrence import localize, next_occurrence
-from bot.zones import ABBREVIATIONS, get_zone
+from bot.time.recurrence import localize, next_occurrence
+from bot.time.zones import ABBREVIATIONS, get_zone
 
 __all__ = ["ParsedWhen", "Reason", "TimeParseError", "contains_time", "parse_when"]
 
