@@ -1,0 +1,137 @@
+"""Natural-language reminder times: "in 5 days check the thread", "every monday 9am standup".
+
+Pure and fast (no I/O, no dateparser): one precompiled regex finds time "atoms" (durations, clock
+times, dates, weekdays, repeat phrases); the atoms touching the start and/or end of the text form
+the time expression and the rest is the message. Rules are documented in docs/time-phrases.md.
+
+The package follows the steps of a parse: `vocabulary` (words and regex fragments), `atoms`
+(find the time expression in the text), `spec` (fold each atom into one `Spec`), `resolve` (a
+one-off time against `now`) and `repeat` (a repeat rule and its first firing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Final
+
+from bot.time.timeparse.atoms import split_phrase, vague_edge
+from bot.time.timeparse.repeat import resolve_repeat
+from bot.time.timeparse.resolve import Ctx, resolve_once
+from bot.time.timeparse.spec import (
+    Reason,
+    Spec,
+    TimeParseError,
+    apply,
+    fail,
+    finish,
+    too_far_message,
+)
+from bot.time.timeparse.vocabulary import EXAMPLE, FLAGS
+
+__all__ = ["ParsedWhen", "Reason", "TimeParseError", "contains_time", "parse_when"]
+
+
+@dataclass(frozen=True)
+class ParsedWhen:
+    """What a reminder phrase means: first firing, optional repeat rule, and the message."""
+
+    at: datetime
+    rule: str | None
+    message: str
+    understood: str
+
+
+_BARE_NUMBER_RE: Final = re.compile(r"[\s.!?]*[+-]?\d+(?:[.,]\d+)?[\s.!?]*", FLAGS)
+
+
+def contains_time(text: str) -> bool:
+    """True if the text has something that looks like a time expression at its start or end."""
+    return bool(split_phrase(text).options)
+
+
+def parse_when(
+    text: str, *, now: datetime, tz: tzinfo, max_ahead_days: int = 5 * 365 + 1
+) -> ParsedWhen:
+    """Parse a reminder phrase into its first firing (strictly after `now`), rule and message.
+
+    Wall-clock times are read in `tz` unless the phrase names a zone; a naive `now` is taken as
+    wall time in `tz`. Raises TimeParseError (invalid / past / too_far / ambiguous) whose
+    message is friendly and shows a phrase that works.
+    """
+    aware_now = now if now.tzinfo is not None else now.replace(tzinfo=tz)
+    found = split_phrase(text)
+    if not found.options:
+        raise _no_time(text)
+    error: TimeParseError | None = None
+    for atoms, message in found.options:
+        try:
+            return _interpret(atoms, message, found.repeat, aware_now, tz, max_ahead_days)
+        except TimeParseError as exc:
+            if exc.reason != "invalid" or len(found.options) == 1:
+                raise
+            error = error or exc
+    assert error is not None
+    raise error
+
+
+def _interpret(
+    atoms: list[re.Match[str]],
+    message: str,
+    repeat: bool,
+    now: datetime,
+    tz: tzinfo,
+    max_ahead_days: int,
+) -> ParsedWhen:
+    spec = Spec()
+    for atom in atoms:
+        apply(spec, atom, repeat)
+    finish(spec)
+    if spec.past is not None:
+        raise fail(
+            "past",
+            f"{spec.past[:1].upper()}{spec.past[1:]}; reminders need a future "
+            "time. Try `in 5 days` or `tomorrow at 9am`.",
+        )
+    if repeat and spec.freq is None:
+        raise fail(
+            "invalid",
+            "RemindMeRepeat! needs a repeat like `every monday` or `RemindMeRepeat! 1 week`.",
+        )
+    zone = spec.zone or tz
+    utc_now = now.astimezone(UTC)
+    ctx = Ctx(
+        utc_now,
+        zone,
+        now.astimezone(zone).replace(tzinfo=None),
+        timedelta(days=max_ahead_days),
+        max_ahead_days,
+    )
+    try:
+        if spec.freq is not None:
+            at, rule, understood = resolve_repeat(spec, ctx, tz)
+        else:
+            (at, understood), rule = resolve_once(spec, ctx), None
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, TimeParseError):
+            raise
+        raise fail("too_far", too_far_message(max_ahead_days)) from exc
+    if at <= utc_now:
+        raise fail("past", f"That time has already passed. {EXAMPLE}")
+    if at.astimezone(UTC) - utc_now > ctx.max_ahead:
+        raise fail("too_far", too_far_message(max_ahead_days))
+    return ParsedWhen(at=at, rule=rule, message=message, understood=understood)
+
+
+def _no_time(text: str) -> TimeParseError:
+    if _BARE_NUMBER_RE.fullmatch(text):
+        return fail(
+            "invalid", "A number on its own isn't a time. Try `in 5 minutes`, `at 17:00` or `5pm`."
+        )
+    if vague_edge(text):
+        return fail(
+            "ambiguous",
+            "That's a bit vague for me. Give me a time like `in 30 minutes` or `tomorrow at 9am`.",
+        )
+    return fail("invalid", f"I couldn't find a time in that. {EXAMPLE}")
