@@ -96,7 +96,7 @@ class Core:
             settings=settings,
             sessions=self.sessions,
             clock=self.clock,
-            profiles=Profiles(settings.default_timezone),
+            profiles=Profiles(settings.default_timezone, self.clock),
             scheduled=self.dispatcher.poke,
         )
         self._refresher: asyncio.Task[None] | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -60,7 +61,7 @@ class ProfileCommands:
                     "Change it with `/timezone <city or zone>`, e.g. `/timezone berlin`."
                 )
             try:
-                match = resolve_zone(typed)
+                match = resolve_zone(typed, now=now)
             except UnknownZone as unknown:
                 hint = ", ".join(f"`{name}`" for name in unknown.suggestions[:5])
                 close = f" Did you mean {hint}?" if hint else ""
@@ -85,7 +86,7 @@ class ProfileCommands:
         )
 
     async def complete_zone(self, event: Autocomplete) -> Response:
-        names = suggest_zones(event.typed)
+        names = suggest_zones(event.typed, now=self.context.clock.now())
         return Response(choices=tuple(Choice(name, name) for name in names))
 
 
@@ -94,7 +95,7 @@ def _all_zones() -> tuple[str, ...]:
     return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
 
 
-def suggest_zones(typed: str, limit: int = 25) -> list[str]:
+def suggest_zones(typed: str, *, now: datetime, limit: int = 25) -> list[str]:
     """IANA names containing what was typed (spaces read as underscores), common ones first."""
     needle = typed.strip().lower().replace(" ", "_")
     if not needle:
@@ -102,7 +103,7 @@ def suggest_zones(typed: str, limit: int = 25) -> list[str]:
     found = [name for name in _all_zones() if needle in name.lower()]
     if not found:
         try:
-            found = [resolve_zone(typed).name]
+            found = [resolve_zone(typed, now=now).name]
         except UnknownZone as unknown:
             found = list(unknown.suggestions)
     return found[:limit]

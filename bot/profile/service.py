@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat import Actor
+from bot.clock import Clock
 from bot.storage.tables import Member, Workspace
 from bot.storage.upsert import insert_ignore
-
-
-@lru_cache(maxsize=1024)
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def safe_zone(name: str | None, fallback: str) -> ZoneInfo:
-    for candidate in (name, fallback, "UTC"):
-        if candidate:
-            try:
-                return zone(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return zone("UTC")
+from bot.time.zones import get_zone, safe_zone
 
 
 @dataclass(frozen=True)
@@ -47,7 +32,7 @@ class MemberInfo:
 
     @property
     def tz(self) -> ZoneInfo:
-        return zone(self.tz_name)
+        return get_zone(self.tz_name)
 
 
 # Built once: this lookup runs on every command.
@@ -73,8 +58,9 @@ class Profiles:
     transaction that later rolls back must not be), and changes made here evict the entry.
     """
 
-    def __init__(self, default_timezone: str) -> None:
+    def __init__(self, default_timezone: str, clock: Clock) -> None:
         self.default_timezone = default_timezone
+        self.clock = clock
         self._cache: dict[MemberKey, tuple[float, MemberInfo]] = {}
 
     def forget(self, key: MemberKey | None = None) -> None:
@@ -93,7 +79,7 @@ class Profiles:
         await insert_ignore(
             session,
             Workspace,
-            {"platform": platform, "external_id": external_id, "created_at": datetime.now(UTC)},
+            {"platform": platform, "external_id": external_id, "created_at": self.clock.now()},
         )
         found = await session.scalar(query)
         assert found is not None
@@ -128,7 +114,7 @@ class Profiles:
                     "user_id": actor.user_id,
                     "display_name": actor.display_name[:100],
                     "tz": platform_tz,
-                    "created_at": datetime.now(UTC),
+                    "created_at": self.clock.now(),
                 },
             )
             new = inserted
@@ -175,7 +161,7 @@ def _valid_zone(name: str | None) -> bool:
     if not name:
         return False
     try:
-        zone(name)
+        get_zone(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True

@@ -25,6 +25,7 @@ from bot.reminders.service import NewReminder, Reminders, snooze_choices
 from bot.router import CommandSpec, MessageActionSpec, OptionSpec, Router
 from bot.storage.tables import Draft
 from bot.time import timefmt
+from bot.time.describe import describe_rule
 from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
 
 EXAMPLES = "`/remind in 5 days check the thread` or `/remind every monday 9am review goals`"
@@ -210,7 +211,7 @@ class ReminderCommands:
             parsed = self._parse(typed, member)
             label = f"{typed} → {timefmt.describe(parsed.at, member.tz, now)}"
             if parsed.rule:
-                label += f", repeats {views.describe_rule(parsed.rule)}"
+                label += f", repeats {describe_rule(parsed.rule)}"
         except TimeParseError as error:
             label = f"{typed} → ⚠ {markup.to_plain(error.message)}"
         return Response(choices=(Choice(label[:100], typed[:100]),))

@@ -20,11 +20,11 @@ from bot import markup
 from bot.chat import Button, ButtonStyle, Recipient, Reply
 from bot.delivery import DeliveryError, Messenger, RateLimiter
 from bot.dispatcher import Outcome
-from bot.profile.service import safe_zone
 from bot.reminders.schedule import schedule_everyone
 from bot.storage.tables import Delivery, Member, Reminder, Workspace
 from bot.time import timefmt
 from bot.time.recurrence import next_occurrence
+from bot.time.zones import safe_zone
 
 log = logging.getLogger(__name__)
 

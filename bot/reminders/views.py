@@ -8,53 +8,7 @@ from bot import markup
 from bot.chat import Button, ButtonStyle, Form, FormInput, Reply
 from bot.reminders.service import Page, ReminderView
 from bot.time import timefmt
-
-RULE_WORDS = {
-    "DAILY": "day",
-    "WEEKLY": "week",
-    "MONTHLY": "month",
-    "YEARLY": "year",
-    "HOURLY": "hour",
-}
-
-
-DAY_NAMES = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
-}
-ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
-
-
-def _days(byday: str) -> str:
-    codes = byday.split(",")
-    if sorted(codes) == sorted(["MO", "TU", "WE", "TH", "FR"]):
-        return "weekdays"
-    names = []
-    for code in codes:
-        ordinal, day = code[:-2], code[-2:]
-        name = DAY_NAMES.get(day, day)
-        names.append(f"the {ORDINALS.get(ordinal, ordinal)} {name}" if ordinal else name)
-    return " and ".join(names)
-
-
-def describe_rule(rule: str) -> str:
-    """A short human reading of the RRULEs our parser produces ("every week on Monday")."""
-    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
-    unit = RULE_WORDS.get(parts.get("FREQ", ""), "time")
-    interval = int(parts.get("INTERVAL", "1"))
-    every = f"every {interval} {unit}s" if interval > 1 else f"every {unit}"
-    if "BYDAY" in parts:
-        every += f" on {_days(parts['BYDAY'])}"
-    if parts.get("BYSETPOS") == "-1" and "BYMONTHDAY" in parts:
-        every += " on its last day"
-    elif "BYMONTHDAY" in parts:
-        every += f" on day {parts['BYMONTHDAY']}"
-    return every
+from bot.time.describe import describe_rule
 
 
 def confirmation(

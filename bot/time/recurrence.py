@@ -16,7 +16,7 @@ from itertools import product
 
 from dateutil.rrule import rrule, rrulestr
 
-__all__ = ["localize", "next_occurrence", "validate_rule"]
+__all__ = ["localize", "next_occurrence", "rule_parts", "validate_rule"]
 
 _MIN_GAP = 3600  # seconds: reminders repeat at most hourly
 _SEARCH_BACK = timedelta(hours=27)  # covers any UTC offset change plus a DST gap
@@ -66,7 +66,7 @@ def _build(rule: str, dtstart: datetime, tz: tzinfo | None) -> rrule:
     return parsed
 
 
-def _parts(rule: str) -> dict[str, str]:
+def rule_parts(rule: str) -> dict[str, str]:
     """The rule's KEY=VALUE parts, upper-cased keys (what BY* parts the author actually wrote)."""
     parts = (p.split("=", 1) for p in rule.strip().removeprefix("RRULE:").split(";") if "=" in p)
     return {k.strip().upper(): v.strip().upper() for k, v in parts}
@@ -100,13 +100,13 @@ def next_occurrence(rule: str, *, first: datetime, after: datetime, tz: tzinfo) 
     """
     first_aware, after_aware = _as_aware(first), _as_aware(after)
     local_first = first_aware.astimezone(tz).replace(tzinfo=None, microsecond=0)
-    if "BYHOUR" in _parts(rule):
+    if "BYHOUR" in rule_parts(rule):
         # The rule names its own time of day, so the series start only anchors the date. Had the
         # member changed zone, `first` in the new zone may sit after that time on its first day
         # (set 09:00 UTC, now 10:00 in Berlin), which would skip a whole period.
         local_first = local_first.replace(hour=0, minute=0, second=0)
     rr = _build(rule, local_first, tz)
-    if _utc_rule(_parts(rule)):
+    if _utc_rule(rule_parts(rule)):
         utc_first = first_aware.astimezone(UTC).replace(tzinfo=None, microsecond=0)
         utc_rr = _build(rule, utc_first, UTC)
         start = after_aware.astimezone(UTC).replace(tzinfo=None)
@@ -131,7 +131,7 @@ def validate_rule(rule: str) -> None:
     """Raise ValueError if `rule` does not parse or could fire more often than hourly."""
     try:
         _build(rule, datetime(2026, 1, 1, 9, 0), UTC)
-        parts = _parts(rule)
+        parts = rule_parts(rule)
         interval = int(parts.get("INTERVAL", "1"))
         hours, minutes = _ints(parts.get("BYHOUR")), _ints(parts.get("BYMINUTE"))
         seconds = _ints(parts.get("BYSECOND"))

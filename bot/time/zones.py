@@ -7,6 +7,9 @@ Members type zones in many ways ("Europe/Berlin", "berlin", "new york", "PST", "
 Fixed offsets: whole-hour offsets ("GMT+2", "UTC-05:00") map to the IANA `Etc/GMT-2` style zones
 (note the POSIX sign inversion: UTC+2 is `Etc/GMT-2`). IANA has no keys for non-whole-hour offsets
 ("UTC+05:30"), so those raise `UnknownZone` with the zones that use that offset as suggestions.
+
+A zone inside a phrase ("9pm UTC+5:30") applies to one reminder only, so `zone_in_phrase` may
+return any fixed offset. `get_zone` is the one `ZoneInfo` cache; `safe_zone` reads stored names.
 """
 
 from __future__ import annotations
@@ -15,18 +18,21 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from types import MappingProxyType
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 __all__ = [
     "ABBREVIATIONS",
     "CITY_ALIASES",
+    "BadOffset",
     "UnknownZone",
     "ZoneMatch",
     "get_zone",
     "resolve_zone",
+    "safe_zone",
+    "zone_in_phrase",
 ]
 
 # Common abbreviations -> the IANA zone people mean by them. Ambiguous ones follow the most common
@@ -177,7 +183,9 @@ _CANONICAL_REGIONS = (
     "Indian/",
     "Pacific/",
 )
+# "UTC+2", "gmt-05:00", "+0530": the one offset syntax, for settings and for phrases alike.
 _OFFSET_RE = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I | re.A)
+_MAX_OFFSET_HOURS = 14  # Pacific/Kiritimati
 _SPACES_RE = re.compile(r"[\s_]+")
 _FUZZY_CUTOFF = 0.75
 _SUGGEST_CUTOFF = 0.5
@@ -205,10 +213,65 @@ class UnknownZone(ValueError):
         )
 
 
+class BadOffset(UnknownZone):
+    """An offset no place uses: beyond ±14 hours, or with 60 minutes or more."""
+
+
 @lru_cache(maxsize=1024)
 def get_zone(name: str) -> ZoneInfo:
     """Cached `ZoneInfo` lookup, so hot paths never touch the tz database twice."""
     return ZoneInfo(name)
+
+
+def safe_zone(name: str | None, fallback: str) -> ZoneInfo:
+    """The zone of a stored name, else of `fallback`, else UTC: a renamed zone must not crash."""
+    for candidate in (name, fallback, "UTC"):
+        if candidate:
+            try:
+                return get_zone(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return get_zone("UTC")
+
+
+def _offset(text: str) -> tuple[str, int, int] | None:
+    """(sign, hours, minutes) of an offset like "UTC+2" or "-05:30"; BadOffset if none has it."""
+    m = _OFFSET_RE.fullmatch(text)
+    if m is None:
+        return None
+    sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+    if minutes >= 60 or hours > _MAX_OFFSET_HOURS:
+        raise BadOffset(text)
+    return sign, hours, minutes
+
+
+def zone_in_phrase(raw: str) -> tuple[tzinfo, str]:
+    """The zone a reminder phrase names ("PST", "Z", "UTC+5:30", "europe/berlin") and its label.
+
+    Raises UnknownZone (BadOffset for an impossible offset).
+    """
+    text = "".join(raw.split())
+    upper = text.upper()
+    if upper == "Z":
+        return UTC, "UTC"
+    if upper in ABBREVIATIONS:
+        name = ABBREVIATIONS[upper]
+        return (UTC, "UTC") if name == "UTC" else (get_zone(name), upper)
+    offset = _offset(text)
+    if offset is not None:
+        sign, hours, minutes = offset
+        delta = timedelta(hours=hours, minutes=minutes) * (-1 if sign == "-" else 1)
+        return timezone(delta), f"UTC{sign}{hours:02d}:{minutes:02d}"
+    key = _canonical_key(text)
+    try:
+        return get_zone(key), key
+    except (ValueError, KeyError, OSError) as exc:
+        raise UnknownZone(raw) from exc
+
+
+def _canonical_key(key: str) -> str:
+    """`america/new_york` -> `America/New_York` (capitalise each `_`-separated word)."""
+    return "/".join("_".join(w[:1].upper() + w[1:] for w in p.split("_")) for p in key.split("/"))
 
 
 def _norm(text: str) -> str:
@@ -241,15 +304,13 @@ def _names() -> dict[str, str]:
     return names
 
 
-def _offset_zone(text: str) -> ZoneMatch | None:
-    m = _OFFSET_RE.fullmatch(text.strip())
-    if m is None:
+def _offset_zone(text: str, now: datetime) -> ZoneMatch | None:
+    offset = _offset(text.strip())
+    if offset is None:
         return None
-    sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
-    if minutes >= 60 or hours > 14:
-        raise UnknownZone(text)
+    sign, hours, minutes = offset
     if minutes:
-        raise UnknownZone(text, _zones_with_offset(sign, hours, minutes))
+        raise UnknownZone(text, _zones_with_offset(sign, hours, minutes, now))
     if hours == 0:
         return ZoneMatch(get_zone("UTC"), "UTC", True)
     # POSIX-style names invert the sign: UTC+2 is Etc/GMT-2.
@@ -259,10 +320,9 @@ def _offset_zone(text: str) -> ZoneMatch | None:
     return ZoneMatch(get_zone(name), name, True)
 
 
-def _zones_with_offset(sign: str, hours: int, minutes: int) -> tuple[str, ...]:
-    """Canonical zones whose offset today equals the given one (for half-hour offsets)."""
+def _zones_with_offset(sign: str, hours: int, minutes: int, now: datetime) -> tuple[str, ...]:
+    """Canonical zones whose offset at `now` equals the given one (for half-hour offsets)."""
     wanted = timedelta(hours=hours, minutes=minutes) * (1 if sign == "+" else -1)
-    now = datetime.now(UTC)
     found = [
         k
         for k in sorted(_keys(), key=_preference)
@@ -275,8 +335,11 @@ def _match(name: str, exact: bool) -> ZoneMatch:
     return ZoneMatch(get_zone(name), name, exact)
 
 
-def resolve_zone(text: str) -> ZoneMatch:
-    """Resolve free text to an IANA zone, trying exact forms before fuzzy matching."""
+def resolve_zone(text: str, *, now: datetime) -> ZoneMatch:
+    """Resolve free text to an IANA zone, trying exact forms before fuzzy matching.
+
+    `now` (from the Clock) picks the zones suggested for a half-hour offset: those using it then.
+    """
     raw = text.strip()
     if not raw:
         raise UnknownZone(text)
@@ -289,7 +352,7 @@ def resolve_zone(text: str) -> ZoneMatch:
     key = CITY_ALIASES.get(norm) or _lower_keys().get(norm)
     if key is not None:
         return _match(key, True)
-    offset = _offset_zone(raw)
+    offset = _offset_zone(raw, now)
     if offset is not None:
         return offset
     names = _names()

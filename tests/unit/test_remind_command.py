@@ -88,13 +88,3 @@ async def test_active_reminder_limit(sqlite_url: str, clock: FakeClock) -> None:
         lines = await chat.say("/remind in 5 hours one too many")
         assert "3 active reminders" in lines[0]
         assert await count(core, Reminder) == 3
-
-
-def test_repeat_rules_read_like_english() -> None:
-    from bot.reminders.views import describe_rule
-
-    assert describe_rule("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0") == "every week on Monday"
-    weekdays = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9"
-    assert describe_rule(weekdays) == "every week on weekdays"
-    assert describe_rule("FREQ=MONTHLY;BYDAY=1MO") == "every month on the first Monday"
-    assert describe_rule("FREQ=WEEKLY;INTERVAL=2") == "every 2 weeks"

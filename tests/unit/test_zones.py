@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.time.zones import ABBREVIATIONS, CITY_ALIASES, UnknownZone, get_zone, resolve_zone
+from bot.time.zones import (
+    ABBREVIATIONS,
+    CITY_ALIASES,
+    BadOffset,
+    UnknownZone,
+    get_zone,
+    resolve_zone,
+    safe_zone,
+    zone_in_phrase,
+)
+
+NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -47,15 +59,13 @@ from bot.time.zones import ABBREVIATIONS, CITY_ALIASES, UnknownZone, get_zone, r
     ],
 )
 def test_exact(text: str, name: str) -> None:
-    match = resolve_zone(text)
+    match = resolve_zone(text, now=NOW)
     assert (match.name, match.exact) == (name, True)
     assert match.zone == ZoneInfo(name)
 
 
 def test_fixed_offsets_use_posix_inverted_etc_names() -> None:
-    from datetime import datetime, timedelta
-
-    match = resolve_zone("GMT+2")
+    match = resolve_zone("GMT+2", now=NOW)
     assert datetime(2026, 7, 1, tzinfo=match.zone).utcoffset() == timedelta(hours=2)
 
 
@@ -69,28 +79,103 @@ def test_fixed_offsets_use_posix_inverted_etc_names() -> None:
     ],
 )
 def test_fuzzy(text: str, name: str) -> None:
-    match = resolve_zone(text)
+    match = resolve_zone(text, now=NOW)
     assert (match.name, match.exact) == (name, False)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "xyzzy", "Atlantis/Lost", "UTC+25", "GMT+3:75"])
 def test_unknown(text: str) -> None:
     with pytest.raises(UnknownZone) as info:
-        resolve_zone(text)
+        resolve_zone(text, now=NOW)
     assert len(info.value.suggestions) <= 5
     assert "UTC+2" in str(info.value)
 
 
 def test_unknown_gives_close_suggestions() -> None:
     with pytest.raises(UnknownZone) as info:
-        resolve_zone("Berlinnnnxx")
+        resolve_zone("Berlinnnnxx", now=NOW)
     assert "Europe/Berlin" in info.value.suggestions
 
 
 def test_half_hour_offset_suggests_zones_using_it() -> None:
     with pytest.raises(UnknownZone) as info:
-        resolve_zone("UTC+05:30")
+        resolve_zone("UTC+05:30", now=NOW)
     assert "Asia/Kolkata" in info.value.suggestions
+
+
+def test_half_hour_suggestions_follow_the_callers_clock() -> None:
+    """UTC+10:30 is Adelaide in the southern summer and Lord Howe in the southern winter."""
+    january, july = datetime(2027, 1, 15, tzinfo=UTC), datetime(2027, 7, 15, tzinfo=UTC)
+    with pytest.raises(UnknownZone) as summer:
+        resolve_zone("UTC+10:30", now=january)
+    with pytest.raises(UnknownZone) as winter:
+        resolve_zone("UTC+10:30", now=july)
+    assert "Australia/Adelaide" in summer.value.suggestions
+    assert "Australia/Lord_Howe" not in summer.value.suggestions
+    assert "Australia/Lord_Howe" in winter.value.suggestions
+    assert "Australia/Adelaide" not in winter.value.suggestions
+
+
+@pytest.mark.parametrize(
+    ("raw", "label", "offset_hours"),
+    [
+        ("Z", "UTC", 0),
+        ("utc", "UTC", 0),
+        ("PST", "PST", -8),
+        ("cet", "CET", 1),
+        ("UTC+2", "UTC+02:00", 2),
+        ("gmt - 5", "UTC-05:00", -5),
+        ("+05:30", "UTC+05:30", 5.5),
+        ("-0930", "UTC-09:30", -9.5),
+        ("america/new_york", "America/New_York", -5),
+        ("Europe/Berlin", "Europe/Berlin", 1),
+    ],
+)
+def test_zone_in_phrase_allows_any_real_offset(raw: str, label: str, offset_hours: float) -> None:
+    zone, shown = zone_in_phrase(raw)
+    assert shown == label
+    assert NOW.astimezone(zone).utcoffset() == timedelta(hours=offset_hours)
+
+
+def test_zone_in_phrase_offsets_are_fixed_but_names_follow_dst() -> None:
+    july = datetime(2027, 7, 1, 12, tzinfo=UTC)
+    assert zone_in_phrase("UTC+1")[0] == timezone(timedelta(hours=1))
+    assert july.astimezone(zone_in_phrase("europe/berlin")[0]).utcoffset() == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("raw", ["UTC+15", "+03:75", "gmt-20"])
+def test_zone_in_phrase_refuses_impossible_offsets(raw: str) -> None:
+    with pytest.raises(BadOffset):
+        zone_in_phrase(raw)
+
+
+@pytest.mark.parametrize("raw", ["atlantis/lost", "foo/bar_baz"])
+def test_zone_in_phrase_refuses_unknown_names(raw: str) -> None:
+    with pytest.raises(UnknownZone) as info:
+        zone_in_phrase(raw)
+    assert not isinstance(info.value, BadOffset)
+
+
+def test_resolve_zone_reports_impossible_offsets_as_bad_offsets() -> None:
+    with pytest.raises(BadOffset):
+        resolve_zone("UTC+25", now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback", "expected"),
+    [
+        ("Asia/Tokyo", "Europe/Berlin", "Asia/Tokyo"),
+        (None, "Europe/Berlin", "Europe/Berlin"),
+        ("Gone/Renamed", "Europe/Berlin", "Europe/Berlin"),
+        ("Gone/Renamed", "Also/Gone", "UTC"),
+        ("", "", "UTC"),
+        ("../etc/passwd", "Europe/Berlin", "Europe/Berlin"),
+    ],
+)
+def test_safe_zone_falls_back_instead_of_failing(
+    name: str | None, fallback: str, expected: str
+) -> None:
+    assert safe_zone(name, fallback).key == expected
 
 
 def test_tables_point_at_real_zones() -> None:

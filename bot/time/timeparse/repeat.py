@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Final
 
+from bot.time.describe import describe_rule
 from bot.time.recurrence import localize, next_occurrence
 from bot.time.timeparse.resolve import (
     Ctx,
@@ -14,15 +14,12 @@ from bot.time.timeparse.resolve import (
     first_date_after,
     local_at,
     month_length,
-    ordinal,
 )
 from bot.time.timeparse.spec import Spec, fail, too_far_message
 from bot.time.timeparse.vocabulary import (
     DEFAULT_TIME,
     EXAMPLE,
-    MONTH_NAMES,
     RRULE_DAYS,
-    WEEKDAY_NAMES,
 )
 
 
@@ -122,7 +119,7 @@ def resolve_repeat(spec: Spec, ctx: Ctx, member_tz: tzinfo) -> tuple[datetime, s
         at = (now_whole.astimezone(UTC) + timedelta(seconds=spec.exact_every)).astimezone(ctx.zone)
     else:
         at = _every_calendar_start(spec, ctx, start)
-    return at, rule, _describe_repeat(spec, clock)
+    return at, rule, describe_rule(rule)
 
 
 def _check_far_seconds(seconds: int, ctx: Ctx) -> None:
@@ -138,41 +135,3 @@ def _every_calendar_start(spec: Spec, ctx: Ctx, start: datetime) -> datetime:
     probe = Spec(cal=cal)
     check_far(probe, ctx)
     return localize(add_calendar(start, cal), ctx.zone)
-
-
-def _describe_repeat(spec: Spec, clock: tuple[int, int, int] | None) -> str:
-    at = f" at {clock[0]:02d}:{clock[1]:02d}" if clock is not None else ""
-    if spec.byday:
-        return f"every {'other ' if spec.interval == 2 else ''}{_days_label(spec.byday)}{at}"
-    if spec.monthly_day:
-        if spec.date_kind == "lastday":
-            what = "the last day"
-        elif spec.date_kind == "nth":
-            nth = "last" if spec.nth == -1 else _ORDINAL_WORDS[spec.nth]
-            what = f"the {nth} {WEEKDAY_NAMES[spec.weekday]}"
-        else:
-            what = f"the {ordinal(spec.day)}"
-        return f"{_every('month', spec.interval)} on {what}{at}"
-    if spec.yearly_date:
-        return f"{_every('year', spec.interval)} on {spec.day} {MONTH_NAMES[spec.month - 1]}{at}"
-    if spec.exact_every:
-        hours, rest = divmod(spec.exact_every, 3600)
-        return _every("hour", hours) if not rest else _every("minute", spec.exact_every // 60)
-    unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}[spec.freq or ""]
-    return f"{_every(unit, spec.interval)}{at}"
-
-
-_ORDINAL_WORDS: Final = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
-
-
-def _every(unit: str, n: int) -> str:
-    return f"every {unit}" if n == 1 else f"every {n} {unit}s"
-
-
-def _days_label(days: tuple[int, ...]) -> str:
-    if days == (0, 1, 2, 3, 4):
-        return "weekday"
-    if days == (5, 6):
-        return "weekend day"
-    names = [WEEKDAY_NAMES[d] for d in days]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

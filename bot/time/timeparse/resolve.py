@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from bot.time.describe import MONTH_NAMES, ordinal
 from bot.time.recurrence import localize
 from bot.time.timeparse.spec import Spec, conflict, fail, too_far_message
 from bot.time.timeparse.vocabulary import (
     DEFAULT_TIME,
     EXAMPLE,
-    MONTH_NAMES,
     NAMED_TIMES,
     PERIOD_PM,
     WD_SHORT,
@@ -187,11 +187,6 @@ def _resolve_calendar_date(spec: Spec, ctx: Ctx, clock: tuple[int, int, int]) ->
         date(y, spec.month, spec.day) for y in years if spec.day <= month_length(y, spec.month)
     ]
     return first_date_after(ctx, clock, dates)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def resolve_once(spec: Spec, ctx: Ctx) -> tuple[datetime, str]:

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta, timezone, tzinfo
-from typing import Final, Literal
+from datetime import tzinfo
+from typing import Literal
 
+from bot.time.describe import MONTH_NAMES
 from bot.time.timeparse.vocabulary import (
-    DAY_TOKEN_RE,
     EXACT_SECONDS,
-    FLAGS,
     MAX_DIGITS,
-    MONTH_NAMES,
-    MONTHS,
     NUMBER_WORDS,
     ORDINALS,
     PART_RE,
-    UNIT_KIND,
-    WD_PREFIX,
     WS_RE,
+    day_list,
+    month_number,
+    unit_name,
+    weekday_number,
+    weekday_plural,
 )
-from bot.time.zones import ABBREVIATIONS, get_zone
+from bot.time.zones import BadOffset, UnknownZone, zone_in_phrase
 
 Reason = Literal["invalid", "past", "too_far", "ambiguous"]
 
@@ -33,9 +33,6 @@ class TimeParseError(ValueError):
         super().__init__(message)
         self.reason: Reason = reason
         self.message = message
-
-
-_ZONE_OFFSET_RE: Final = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", FLAGS)
 
 
 @dataclass(slots=True)
@@ -113,19 +110,6 @@ def too_far_message(days: int = 5 * 365 + 1) -> str:
         f"That's too far ahead: I can remind you up to {years} years from now. "
         "Try something closer, like `in 2 years` or `1 march 2028`."
     )
-
-
-def _weekday(text: str) -> int:
-    return WD_PREFIX[text[:2].lower()]
-
-
-def _month(text: str) -> int:
-    return MONTHS[text[:3].lower()]
-
-
-def _weekday_plural(text: str) -> bool:
-    low = text.lower().rstrip(".")
-    return low.endswith("days")
 
 
 # --------------------------------------------------------------------------- atom handlers
@@ -221,7 +205,7 @@ def _apply_numeric_date(spec: Spec, m: re.Match[str], text: str) -> None:
 def _apply_month_date(spec: Spec, m: re.Match[str], text: str) -> None:
     _set_date(spec, "date", text)
     spec.day = int(m.group("mdd1") or m.group("mdd2"))
-    spec.month = _month(m.group("mdm1") or m.group("mdm2"))
+    spec.month = month_number(m.group("mdm1") or m.group("mdm2"))
     if m.group("mdy"):
         spec.year = int(m.group("mdy"))
     if spec.freq == "YEARLY":
@@ -230,7 +214,7 @@ def _apply_month_date(spec: Spec, m: re.Match[str], text: str) -> None:
 
 def _apply_repeat(spec: Spec, m: re.Match[str], kind: str, text: str) -> None:
     if kind == "rec":
-        unit = _unit_name(m.group("recu"))
+        unit = unit_name(m.group("recu"))
         raw = "0.5" if m.group("rech") else m.group("recn") or ""
         if "." in raw:
             _every_fraction(spec, float(raw), unit, text)
@@ -251,7 +235,7 @@ def _apply_repeat(spec: Spec, m: re.Match[str], kind: str, text: str) -> None:
         }.get(word, "years")
         _set_every(spec, unit, 1, text)
     elif kind == "rdays":
-        spec.byday = _day_list(m.group("rdl"))
+        spec.byday = day_list(m.group("rdl"))
         _set_freq(spec, "WEEKLY", 2 if m.group("rdo") else 1, text)
     elif kind == "ryear":
         _set_freq(spec, "YEARLY", 1, "every year")
@@ -280,15 +264,6 @@ def _count(text: str | None) -> int:
     if "couple" in low:
         return 2
     return _number(text)
-
-
-def _unit_name(text: str) -> str:
-    low = text.lower()
-    if low.startswith("mo"):
-        return "months"
-    if low.startswith("mi") or low == "m":
-        return "minutes"
-    return UNIT_KIND.get(low[0], "seconds")
 
 
 def _set_every(spec: Spec, unit: str, count: int, text: str) -> None:
@@ -322,23 +297,11 @@ def _set_every(spec: Spec, unit: str, count: int, text: str) -> None:
         spec.monthly_day = True
 
 
-def _day_list(text: str) -> tuple[int, ...]:
-    days: set[int] = set()
-    for tok in DAY_TOKEN_RE.finditer(text):
-        if tok.group("wd"):
-            days.add(_weekday(tok.group("wd")))
-        elif tok.group("wk"):
-            days.update(range(5))
-        else:
-            days.update((5, 6))
-    return tuple(sorted(days))
-
-
 def _apply_nth(spec: Spec, m: re.Match[str], kind: str, text: str) -> None:
     _set_date(spec, "nth", text)
     two = kind == "nth2"
     spec.nth = ORDINALS[m.group("nthn2" if two else "nthn").lower()]
-    spec.weekday = _weekday(m.group("nthw2" if two else "nthw"))
+    spec.weekday = weekday_number(m.group("nthw2" if two else "nthw"))
     every = not two and (m.group("nthev") or m.group("nths").lower() in ("every", "each"))
     if every:
         _set_freq(spec, "MONTHLY", 1, text)
@@ -367,7 +330,7 @@ def _apply_duration(spec: Spec, m: re.Match[str], text: str, repeat: bool) -> No
 
 
 def _add_part(spec: Spec, part: re.Match[str]) -> None:
-    unit = _unit_name(part.group("unit") or part.group("wunit") or part.group("hunit"))
+    unit = unit_name(part.group("unit") or part.group("wunit") or part.group("hunit"))
     if part.group("num") is not None:
         raw = part.group("num")
         whole = raw.split(".")[0]
@@ -484,11 +447,11 @@ def _apply_weekday(spec: Spec, m: re.Match[str], text: str) -> None:
     if qualifier in ("last", "past"):
         spec.past = f"`{text}` is in the past"
         return
-    day = _weekday(m.group("wdn"))
+    day = weekday_number(m.group("wdn"))
     if spec.freq == "WEEKLY" and not spec.byday:
         spec.byday = (day,)
         return
-    if _weekday_plural(m.group("wdn")) and qualifier in ("", "on"):
+    if weekday_plural(m.group("wdn")) and qualifier in ("", "on"):
         spec.byday = (day,)
         _set_freq(spec, "WEEKLY", 1, text)
         return
@@ -506,34 +469,12 @@ def _apply_next_unit(spec: Spec, m: re.Match[str], text: str) -> None:
 
 
 def _set_zone(spec: Spec, raw: str) -> None:
-    spec.zone, spec.zone_label = _zone_from_text(raw)
-
-
-def _zone_from_text(raw: str) -> tuple[tzinfo, str]:
-    text = WS_RE.sub("", raw)
-    upper = text.upper()
-    if upper == "Z":
-        return UTC, "UTC"
-    if upper in ABBREVIATIONS:
-        name = ABBREVIATIONS[upper]
-        return (UTC, "UTC") if name == "UTC" else (get_zone(name), upper)
-    off = _ZONE_OFFSET_RE.fullmatch(text)
-    if off is not None:
-        hours, minutes = int(off.group(2)), int(off.group(3) or 0)
-        if hours > 14 or minutes > 59:
-            raise fail("invalid", f"`{raw}` isn't a valid UTC offset. Try `9pm UTC+2`.")
-        delta = timedelta(hours=hours, minutes=minutes) * (-1 if off.group(1) == "-" else 1)
-        return timezone(delta), f"UTC{off.group(1)}{hours:02d}:{minutes:02d}"
     try:
-        key = "/".join(p[:1].upper() + p[1:] for p in text.split("/"))
-        return get_zone(_canonical_key(key)), _canonical_key(key)
-    except (ValueError, KeyError, OSError) as exc:
+        spec.zone, spec.zone_label = zone_in_phrase(raw)
+    except BadOffset as exc:
+        raise fail("invalid", f"`{raw}` isn't a valid UTC offset. Try `9pm UTC+2`.") from exc
+    except UnknownZone as exc:
         raise fail(
             "invalid",
             f"I don't know the time zone `{raw}`. Try `9pm UTC`, `9pm PST` or `9pm Europe/Berlin`.",
         ) from exc
-
-
-def _canonical_key(key: str) -> str:
-    """`america/new_york` -> `America/New_York` (capitalise each `_`-separated word)."""
-    return "/".join("_".join(w[:1].upper() + w[1:] for w in p.split("_")) for p in key.split("/"))

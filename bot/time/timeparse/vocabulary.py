@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bot.time.describe import MONTH_NAMES, WEEKDAY_NAMES
 from bot.time.zones import ABBREVIATIONS
 
 # fmt: off
-WEEKDAY_NAMES: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-                        "Sunday")
-MONTH_NAMES: Final = ("January", "February", "March", "April", "May", "June", "July",
-                      "August", "September", "October", "November", "December")
 NUMBER_WORDS: Final = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
@@ -129,3 +126,45 @@ DAY_TOKEN_RE: Final = re.compile(
     rf"(?P<wd>{WD})|(?P<wk>week\s?days?|work\s?days?|business\s+days?)|(?P<we>weekends?)", FLAGS
 )
 WS_RE: Final = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- reading words
+
+
+def weekday_number(text: str) -> int:
+    """Monday is 0: "mon", "Tuesdays", "thurs." -> 0, 1, 3."""
+    return WD_PREFIX[text[:2].lower()]
+
+
+def month_number(text: str) -> int:
+    """January is 1: "jan", "September" -> 1, 9."""
+    return MONTHS[text[:3].lower()]
+
+
+def weekday_plural(text: str) -> bool:
+    """A plural weekday ("mondays") means every Monday."""
+    low = text.lower().rstrip(".")
+    return low.endswith("days")
+
+
+def unit_name(text: str) -> str:
+    """The unit a word names: "mo", "mins", "h" -> "months", "minutes", "hours"."""
+    low = text.lower()
+    if low.startswith("mo"):
+        return "months"
+    if low.startswith("mi") or low == "m":
+        return "minutes"
+    return UNIT_KIND.get(low[0], "seconds")
+
+
+def day_list(text: str) -> tuple[int, ...]:
+    """The days a list names: "mon, wed and fri", "weekdays", "weekends" (sorted)."""
+    days: set[int] = set()
+    for tok in DAY_TOKEN_RE.finditer(text):
+        if tok.group("wd"):
+            days.add(weekday_number(tok.group("wd")))
+        elif tok.group("wk"):
+            days.update(range(5))
+        else:
+            days.update((5, 6))
+    return tuple(sorted(days))
