@@ -25,7 +25,7 @@ def confirmation(
     if view.followers:
         others = "other" if view.followers == 1 else "others"
         lines.append(f"👥 {view.followers} {others} will be reminded too.")
-    if understood:
+    if understood and not view.rule:  # a repeat's understanding is the 🔁 line above
         lines.append(f"__Understood: {markup.escape(understood)}__")
     row = [Button("Cancel", "rem.cancel", str(view.id), ButtonStyle.DANGER)]
     if in_channel:

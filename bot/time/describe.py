@@ -78,7 +78,7 @@ def _describe(parts: dict[str, str]) -> str:
         what = f"{every} on {on}"
     else:
         what = every
-    return what + _at(parts) + (" (the last day in shorter months)" if clamped else "")
+    return what + (" or its last day" if clamped else "") + _at(parts)
 
 
 def _every(unit: str, n: int) -> str:

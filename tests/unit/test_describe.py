@@ -38,7 +38,7 @@ NOW = datetime(2026, 11, 23, 14, 0, tzinfo=BERLIN)  # a Monday
         ("FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=9", "every month on the last day at 09:00"),
         (
             "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1;BYHOUR=9",
-            "every month on the 31st at 09:00 (the last day in shorter months)",
+            "every month on the 31st or its last day at 09:00",
         ),
         ("FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9", "every month on the first Monday at 09:00"),
         ("FREQ=MONTHLY;BYDAY=-1FR", "every month on the last Friday"),
@@ -74,7 +74,7 @@ def test_ordinal(n: int, text: str) -> None:
         ("every 3 weeks on monday", "every 3 weeks on Monday at 09:00"),
         (
             "every month on the 31st",
-            "every month on the 31st at 09:00 (the last day in shorter months)",
+            "every month on the 31st or its last day at 09:00",
         ),
         ("on the last friday of every month", "every month on the last Friday at 09:00"),
         ("every year on 1 march", "every year on 1 March at 09:00"),
@@ -94,4 +94,5 @@ async def test_confirmation_and_list_word_the_repeat_alike(chat: ConsoleChat) ->
     confirmed = "\n".join(await chat.say("/remind every monday 9am review goals"))
     listed = "\n".join(await chat.say("/reminders"))
     assert "🔁 Repeats every Monday at 09:00." in confirmed
+    assert confirmed.count("every Monday at 09:00") == 1  # no second "Understood" line
     assert "(repeats every Monday at 09:00)" in listed
