@@ -1,6 +1,6 @@
 """How a repeat rule reads in English: "every Monday at 09:00", "every month on the last day".
 
-The one renderer of RRULEs: the parser's "Understood: ..." line, the reminder confirmation, the
+The one renderer of RRULEs: the parser's `understood` text, the reminder confirmation, the
 list and the autocomplete preview all call `describe_rule`, so a repeat reads the same everywhere.
 It reads the rule string rather than the parser's internals, so a stored rule (or one a later
 feature builds) is described exactly like a freshly parsed one. It never raises: a rule it does not
