@@ -15,7 +15,7 @@ from bot.chat import ActionClicked, FormSubmitted
 from bot.clock import FakeClock
 from bot.reminders.service import Reminders
 from bot.reminders.timeparse import TimeParseError, parse_when
-from bot.storage.tables import Delivery, Draft, Member, Reminder, ReminderFollower
+from bot.storage.tables import Delivery, Flow, Member, Reminder, ReminderFollower
 from tests.support.conversation import ReplySpy, button, count, dispatcher_idle
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -36,7 +36,7 @@ async def nothing_written(core: Core) -> bool:
     return (
         await count(core, Reminder),
         await count(core, Delivery),
-        await count(core, Draft),
+        await count(core, Flow),
     ) == (0, 0, 0)
 
 
@@ -68,7 +68,7 @@ async def test_no_time_at_all_asks_for_one(chat: ConsoleChat, core: Core) -> Non
     assert await nothing_written(core)
 
 
-async def test_a_past_time_in_the_message_form_keeps_only_the_draft(
+async def test_a_past_time_in_the_message_form_keeps_only_the_flow(
     chat: ConsoleChat, core: Core
 ) -> None:
     await chat.say("read the RFC")
@@ -77,7 +77,7 @@ async def test_a_past_time_in_the_message_form_keeps_only_the_draft(
     lines = await chat.say("")
     assert lines[0].startswith("⚠️ Yesterday is in the past")
     assert (await count(core, Reminder), await count(core, Delivery)) == (0, 0)
-    assert await count(core, Draft) == 1  # the form can be submitted again
+    assert await count(core, Flow) == 1  # the form can be submitted again
 
 
 async def test_a_bad_custom_snooze_changes_nothing(
