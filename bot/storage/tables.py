@@ -136,7 +136,9 @@ class Flow(Base):
     """
 
     __tablename__ = "flows"
-    __table_args__ = (UniqueConstraint("member_id", "name"),)
+    # AUTOINCREMENT: SQLite would otherwise reuse a finished flow's id, and an old button naming
+    # it could then move a new flow of the same member.
+    __table_args__ = (UniqueConstraint("member_id", "name"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))

@@ -41,7 +41,8 @@ def upgrade() -> None:
     sa.Column('expires_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_flows_member_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_flows')),
-    sa.UniqueConstraint('member_id', 'name', name=op.f('uq_flows_member_id'))
+    sa.UniqueConstraint('member_id', 'name', name=op.f('uq_flows_member_id')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('flows', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_flows_expires_at'), ['expires_at'], unique=False)
