@@ -1,8 +1,9 @@
 """The console chat: a terminal conversation with the core, and the test harness.
 
     chat = ConsoleChat(core)
-    lines = await chat.say("/remind in 5 days stretch")
-    await chat.say("1")              # press button [1]
+    said = await chat.say("/remind in 5 days stretch")   # the lines shown, as a list
+    await chat.say(said.button("Cancel"))                # types the number of [n] Cancel
+    dm = await chat.next_dm()                            # awaited, never slept for
 
 Buttons show as numbered choices, forms ask field by field, DMs appear as they are delivered.
 Meta commands: `/as NAME` acts as another local member, `/channel` and `/dm` switch between a
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adapters.console.render import render
@@ -41,6 +42,42 @@ META_HELP = (
 )
 
 
+class Said(list[str]):
+    """What the bot answered to one line (or one DM), as the member saw it.
+
+    A list of the lines shown, so it prints and compares like one, plus what a test or a script
+    wants to read from it without parsing: the whole `text`, the number `button(label)` to type,
+    and the neutral `replies` the lines were rendered from (their markup).
+    """
+
+    def __init__(
+        self,
+        lines: Iterable[str] = (),
+        buttons: Mapping[str, int] | None = None,
+        replies: Iterable[Reply] = (),
+    ) -> None:
+        super().__init__(lines)
+        self.buttons: dict[str, int] = dict(buttons or {})
+        self.replies: list[Reply] = list(replies)
+
+    def add(self, other: Iterable[str]) -> None:
+        """Append `other`'s lines, and its buttons and replies when it is a `Said` too."""
+        self.extend(other)
+        if isinstance(other, Said):
+            self.buttons.update(other.buttons)
+            self.replies.extend(other.replies)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self)
+
+    def button(self, label: str) -> str:
+        """The number to type to press the button labelled exactly `label` (the last shown)."""
+        if label not in self.buttons:
+            raise LookupError(f"no button {label!r} in {sorted(self.buttons)}")
+        return str(self.buttons[label])
+
+
 @dataclass
 class PendingForm:
     form: Form
@@ -63,8 +100,10 @@ class ConsoleMessenger:
         self._ids = itertools.count(1)
 
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
-        header = f"📬 DM to {recipient.user_id}:"
-        self.chat.emit([header, *self.chat.show(reply, owner=recipient.user_id)])
+        dm = Said([f"📬 DM to {recipient.user_id}:"])
+        dm.add(self.chat.show(reply, owner=recipient.user_id))
+        self.chat.emit(dm)
+        self.chat.dms.put_nowait(dm)
         return f"dm{next(self._ids)}"
 
 
@@ -82,7 +121,8 @@ class ConsoleChat:
         self.place = _place(in_channel)
         self.output = output
         self.transcript: list[str] = []
-        self.dms: asyncio.Queue[list[str]] = asyncio.Queue()
+        self.replies: list[Reply] = []  # every reply shown (answers and DMs), in order
+        self.dms: asyncio.Queue[Said] = asyncio.Queue()
         self.buttons: dict[int, tuple[Button, str]] = {}
         self._numbers = itertools.count(1)
         self.messages: list[MessageRef] = []
@@ -96,15 +136,16 @@ class ConsoleChat:
 
     def emit(self, lines: list[str]) -> None:
         self.transcript.extend(lines)
-        if lines and lines[0].startswith("📬"):
-            self.dms.put_nowait(lines)
         if self.output is not None:
             self.output(lines)
 
-    def show(self, reply: Reply, owner: str) -> list[str]:
+    def show(self, reply: Reply, owner: str) -> Said:
+        shown: dict[str, int] = {}
+
         def number(button: Button) -> int:
             value = next(self._numbers)
             self.buttons[value] = (button, owner)
+            shown[button.label] = value
             return value
 
         lines = render(reply, number)
@@ -112,38 +153,44 @@ class ConsoleChat:
             lines = ["(updated)", *lines]
         if reply.private and not self.place.is_dm:
             lines = ["(only you can see this)", *lines]
-        return lines
+        self.replies.append(reply)
+        return Said(lines, shown, (reply,))
 
-    async def say(self, line: str, *, as_user: str | None = None) -> list[str]:
-        """Type one line; returns what the bot answered (DMs arrive separately in `dms`)."""
+    async def say(self, line: str, *, as_user: str | None = None) -> Said:
+        """Type one line; returns what the bot answered (DMs arrive separately: `next_dm`)."""
         actor = self.actor(as_user)
         text = line.strip()
         if self.form is not None:
             return await self._fill_form(text)
         event = self._event(text, actor)
         if isinstance(event, list):
-            self.emit(event)
-            return event
+            return self._note(event)
         return await self._send(event)
 
-    async def next_dm(self, timeout: float = 10.0) -> list[str]:
+    async def next_dm(self, timeout: float = 10.0) -> Said:
         """Wait for the next DM (tests: awaited, never slept for)."""
         return await asyncio.wait_for(self.dms.get(), timeout)
 
-    async def _send(self, event: Event) -> list[str]:
+    def _note(self, lines: list[str]) -> Said:
+        """A line of the console's own (not the bot's): shown, and returned like an answer."""
+        said = Said(lines)
+        self.emit(said)
+        return said
+
+    async def _send(self, event: Event) -> Said:
         response = await self.core.dispatch(event)
-        lines: list[str] = []
+        said = Said()
         for reply in response.replies:
             if reply.form is not None:
                 self.form = PendingForm(reply.form, self.place, event.actor)
-                lines.append(f"📝 {reply.form.title}")
-                lines.append(self._prompt(self.form))
+                self.replies.append(reply)
+                said.add(Said([f"📝 {reply.form.title}", self._prompt(self.form)], {}, (reply,)))
             else:
-                lines.extend(self.show(reply, owner=event.actor.user_id))
+                said.add(self.show(reply, owner=event.actor.user_id))
         for choice in response.choices:
-            lines.append(f"  {choice.label}")
-        self.emit(lines)
-        return lines
+            said.append(f"  {choice.label}")
+        self.emit(said)
+        return said
 
     def _prompt(self, pending: PendingForm) -> str:
         field_spec = pending.form.inputs[pending.next_input]
@@ -151,24 +198,19 @@ class ConsoleChat:
         default = f" [{field_spec.default[:60]}]" if field_spec.default else ""
         return f"  {field_spec.label}{optional}{default}:"
 
-    async def _fill_form(self, text: str) -> list[str]:
+    async def _fill_form(self, text: str) -> Said:
         pending = self.form
         assert pending is not None
         spec = pending.form.inputs[pending.next_input]
         if text == "/cancel":
             self.form = None
-            self.emit(["Form cancelled."])
-            return ["Form cancelled."]
+            return self._note(["Form cancelled."])
         value = text or spec.default
         if spec.required and not value:
-            lines = [f"  {spec.label} is needed (or /cancel)."]
-            self.emit(lines)
-            return lines
+            return self._note([f"  {spec.label} is needed (or /cancel)."])
         pending.values[spec.input_id] = value[: spec.max_length]
         if pending.next_input < len(pending.form.inputs):
-            lines = [self._prompt(pending)]
-            self.emit(lines)
-            return lines
+            return self._note([self._prompt(pending)])
         self.form = None
         return await self._send(
             FormSubmitted(

@@ -11,11 +11,7 @@ from bot.app import Core
 from bot.chat import FormSubmitted, Invocation, MessageRef
 from bot.clock import FakeClock
 from bot.storage.tables import Delivery, Flow, Reminder
-from tests.support.conversation import buttons, count
-
-
-def joined(lines: list[str]) -> str:
-    return "\n".join(lines)
+from tests.support.conversation import count
 
 
 async def test_remind_about_a_message_quotes_it_in_the_dm(
@@ -63,7 +59,7 @@ async def test_in_a_channel_it_stays_private(core: Core) -> None:
     await chat.say("friday 10am")
     done = await chat.say("")
     assert done[0] == "(only you can see this)"
-    assert "Remind me too" not in buttons(done)
+    assert "Remind me too" not in done.buttons
 
 
 async def test_link_to_the_message_is_in_the_dm(core: Core, chat: ConsoleChat) -> None:
