@@ -32,10 +32,9 @@ from bot.chat import (
     Recipient,
     Reply,
 )
-from bot.router import options_from_text
+from bot.router import CommandSpec, options_from_text
 
 WORKSPACE = "local"
-TRIGGERS = ("remindme!", "!remindme", "remindmerepeat!")
 META_HELP = (
     "Console: type `/help` for commands, a number to press a button, "
     "`/as NAME` to act as someone else, `/channel` or `/dm` to switch, `/quit` to leave."
@@ -225,14 +224,14 @@ class ConsoleChat:
     def _event(self, text: str, actor: Actor) -> Event | list[str]:
         if text.lstrip("#").isdigit():
             return self._press(int(text.lstrip("#")), actor)
-        lowered = text.lower()
-        if lowered.startswith(TRIGGERS):
-            return Invocation("remind", {"when": text}, actor, self.place)
+        triggered = self._triggered(text)
+        if triggered is not None and triggered.rest is not None:
+            return Invocation(triggered.name, {triggered.rest: text}, actor, self.place)
         if not text.startswith("/"):
             ref = MessageRef(
                 f"m{len(self.messages) + 1}",
                 self.place.channel_id,
-                excerpt=text[:300],
+                excerpt=text,
                 author_id=actor.user_id,
             )
             self.messages.append(ref)
@@ -250,6 +249,14 @@ class ConsoleChat:
             return Invocation(name, {}, actor, self.place, message=message)
         spec = self.core.router.commands.get(name, (None, None))[0]
         return Invocation(name, options_from_text(spec, rest), actor, self.place)
+
+    def _triggered(self, text: str) -> CommandSpec | None:
+        """The command a plain message starts with a trigger of (`RemindMe! 2 weeks ...`)."""
+        lowered = text.lower()
+        for spec in self.core.router.catalogue:
+            if any(lowered.startswith(trigger.lower()) for trigger in spec.triggers):
+                return spec
+        return None
 
     def _meta(self, name: str, rest: str) -> list[str] | None:
         if name == "as" and rest:

@@ -45,6 +45,7 @@ REMIND = CommandSpec(
     ),
     rest="when",
     usage="/remind in 5 days check the thread · /remind every monday 9am review goals",
+    triggers=("RemindMe!", "!RemindMe", "RemindMeRepeat!"),
 )
 REMINDERS = CommandSpec(
     "reminders",
