@@ -7,8 +7,8 @@ from datetime import timedelta
 from bot.app import Core
 from bot.clock import FakeClock
 from bot.storage.tables import Flow, Reminder
-from tests.adapters.slack.conftest import CHANNEL, SlackDriver, all_text
 from tests.support.conversation import count
+from tests.support.slack import CHANNEL, SlackDriver, all_text
 
 
 async def test_remind_me_about_this_message(slack: SlackDriver, clock: FakeClock) -> None:
