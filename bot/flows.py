@@ -215,7 +215,6 @@ class Flows:
                 updated_at=now,
                 expires_at=expires_at,
             )
-            .execution_options(synchronize_session=False)
         )
         if _rowcount(result) != 1:
             raise FlowGone(progress.spec.stale)

@@ -113,6 +113,22 @@ async def test_a_questionnaire_survives_a_restart_and_goes_back(
         await core.close()
 
 
+async def test_one_transaction_sees_its_own_steps(db_core: Core, clock: FakeClock) -> None:
+    flows = Flows(clock.now)
+    ann = await member(db_core, "ann")
+    async with db_core.sessions.begin() as session:
+        start = await flows.start(session, ann, QUIZ, Answers())
+        loaded = await flows.load(session, ann, QUIZ, start.token)
+        await flows.advance(session, loaded, Answers(picked=("a",)))
+        again = await flows.load(session, ann, QUIZ, str(start.id))
+        assert (again.step, again.state.picked) == (1, ("a",))
+        back = await flows.back(session, again)
+        resumed = await flows.resume(session, ann, QUIZ)
+        assert resumed is not None and resumed.token == back.token == start.token
+        await flows.finish(session, resumed)
+        assert await flows.resume(session, ann, QUIZ) is None
+
+
 async def test_back_at_the_first_step_stays_there(db_core: Core, clock: FakeClock) -> None:
     flows = Flows(clock.now)
     ann = await member(db_core, "ann")
