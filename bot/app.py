@@ -36,6 +36,7 @@ from bot.context import Context
 from bot.delivery import Messenger, RateLimiter
 from bot.dispatcher import OVERLAP, Dispatcher
 from bot.errors import Problem
+from bot.flows import expired
 from bot.help import HelpCommand
 from bot.profile.commands import ProfileCommands
 from bot.profile.service import Profiles
@@ -47,13 +48,12 @@ from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.checkpoint import WalCheckpointer
 from bot.storage.engine import make_engine, make_sessions, sqlite_file
-from bot.storage.tables import Delivery, Draft, SeenEvent
+from bot.storage.tables import Delivery, SeenEvent
 from bot.storage.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 SEEN_TTL = timedelta(minutes=10)
 DELIVERY_RETENTION = timedelta(days=30)
-DRAFT_RETENTION = timedelta(days=1)
 
 
 def claim_size(settings: Settings) -> int:
@@ -207,7 +207,7 @@ class Core:
         raise TypeError(f"not an event: {event!r}")
 
     async def sweep(self) -> int:
-        """Retention: forget finished deliveries after 30 days, drafts after a day."""
+        """Retention: forget finished deliveries after 30 days, flows once they expire."""
         now = self.clock.now()
         finished = ("sent", "done", "cancelled", "shown", "failed")
         async with self.sessions.begin() as session:
@@ -216,15 +216,11 @@ class Core:
                     Delivery.status.in_(finished), Delivery.due_at < now - DELIVERY_RETENTION
                 )
             )
-            drafts = await session.execute(
-                delete(Draft).where(Draft.created_at < now - DRAFT_RETENTION)
-            )
+            flows = await session.execute(expired(now))
             seen = await session.execute(
                 delete(SeenEvent).where(SeenEvent.seen_at < now - SEEN_TTL)
             )
-        return sum(
-            int(getattr(result, "rowcount", 0) or 0) for result in (deliveries, drafts, seen)
-        )
+        return sum(int(getattr(result, "rowcount", 0) or 0) for result in (deliveries, flows, seen))
 
     async def first_time(self, key: str) -> bool:
         """True the first time `key` is seen (within ten minutes): adapters' replay protection."""

@@ -50,6 +50,9 @@ class Place:
     thread_id: str | None = None
 
 
+MAX_EXCERPT = 280  # characters of a message the core keeps (adapters pass its whole text)
+
+
 @dataclass(frozen=True)
 class MessageRef:
     """A chat message that an action refers to (e.g. "remind me about this message")."""

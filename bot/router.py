@@ -44,6 +44,8 @@ class CommandSpec:
 
     `rest` names the option that receives the free text after the command name on text-only
     surfaces (the console, Slack's `/mentor <sub> ...`), so `/remind in 5 days stretch` fills it.
+    `triggers` are words that start a plain message meaning this command (`RemindMe!`, any case):
+    a surface that reads messages passes the whole message, trigger included, to `rest`.
     """
 
     name: str
@@ -52,6 +54,7 @@ class CommandSpec:
     rest: str | None = None
     usage: str = ""
     admin_only: bool = False
+    triggers: tuple[str, ...] = ()
 
     def option(self, name: str) -> OptionSpec | None:
         return next((option for option in self.options if option.name == name), None)

@@ -12,6 +12,7 @@ from adapters.console.chat import ConsoleChat
 from bot.app import Core
 from bot.clock import FakeClock
 from bot.settings import Settings
+from tests.fakes.slack_server import FakeSlack
 from tests.support import network
 from tests.support.databases import create_postgres_database, drop_postgres_database
 
@@ -78,3 +79,10 @@ async def core(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Core]:
 @pytest.fixture
 async def chat(core: Core) -> ConsoleChat:
     return ConsoleChat(core)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """The fake Slack on loopback: for the in-process app (tests/adapters) and the real process."""
+    async with FakeSlack() as fake:
+        yield fake

@@ -1,8 +1,9 @@
 """The console chat: a terminal conversation with the core, and the test harness.
 
     chat = ConsoleChat(core)
-    lines = await chat.say("/remind in 5 days stretch")
-    await chat.say("1")              # press button [1]
+    said = await chat.say("/remind in 5 days stretch")   # the lines shown, as a list
+    await chat.say(said.button("Cancel"))                # types the number of [n] Cancel
+    dm = await chat.next_dm()                            # awaited, never slept for
 
 Buttons show as numbered choices, forms ask field by field, DMs appear as they are delivered.
 Meta commands: `/as NAME` acts as another local member, `/channel` and `/dm` switch between a
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adapters.console.render import render
@@ -31,14 +32,49 @@ from bot.chat import (
     Recipient,
     Reply,
 )
-from bot.router import options_from_text
+from bot.router import CommandSpec, options_from_text
 
 WORKSPACE = "local"
-TRIGGERS = ("remindme!", "!remindme", "remindmerepeat!")
 META_HELP = (
     "Console: type `/help` for commands, a number to press a button, "
     "`/as NAME` to act as someone else, `/channel` or `/dm` to switch, `/quit` to leave."
 )
+
+
+class Said(list[str]):
+    """What the bot answered to one line (or one DM), as the member saw it.
+
+    A list of the lines shown, so it prints and compares like one, plus what a test or a script
+    wants to read from it without parsing: the whole `text`, the number `button(label)` to type,
+    and the neutral `replies` the lines were rendered from (their markup).
+    """
+
+    def __init__(
+        self,
+        lines: Iterable[str] = (),
+        buttons: Mapping[str, int] | None = None,
+        replies: Iterable[Reply] = (),
+    ) -> None:
+        super().__init__(lines)
+        self.buttons: dict[str, int] = dict(buttons or {})
+        self.replies: list[Reply] = list(replies)
+
+    def add(self, other: Iterable[str]) -> None:
+        """Append `other`'s lines, and its buttons and replies when it is a `Said` too."""
+        self.extend(other)
+        if isinstance(other, Said):
+            self.buttons.update(other.buttons)
+            self.replies.extend(other.replies)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self)
+
+    def button(self, label: str) -> str:
+        """The number to type to press the button labelled exactly `label` (the last shown)."""
+        if label not in self.buttons:
+            raise LookupError(f"no button {label!r} in {sorted(self.buttons)}")
+        return str(self.buttons[label])
 
 
 @dataclass
@@ -63,8 +99,10 @@ class ConsoleMessenger:
         self._ids = itertools.count(1)
 
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
-        header = f"📬 DM to {recipient.user_id}:"
-        self.chat.emit([header, *self.chat.show(reply, owner=recipient.user_id)])
+        dm = Said([f"📬 DM to {recipient.user_id}:"])
+        dm.add(self.chat.show(reply, owner=recipient.user_id))
+        self.chat.emit(dm)
+        self.chat.dms.put_nowait(dm)
         return f"dm{next(self._ids)}"
 
 
@@ -82,7 +120,8 @@ class ConsoleChat:
         self.place = _place(in_channel)
         self.output = output
         self.transcript: list[str] = []
-        self.dms: asyncio.Queue[list[str]] = asyncio.Queue()
+        self.replies: list[Reply] = []  # every reply shown (answers and DMs), in order
+        self.dms: asyncio.Queue[Said] = asyncio.Queue()
         self.buttons: dict[int, tuple[Button, str]] = {}
         self._numbers = itertools.count(1)
         self.messages: list[MessageRef] = []
@@ -96,15 +135,16 @@ class ConsoleChat:
 
     def emit(self, lines: list[str]) -> None:
         self.transcript.extend(lines)
-        if lines and lines[0].startswith("📬"):
-            self.dms.put_nowait(lines)
         if self.output is not None:
             self.output(lines)
 
-    def show(self, reply: Reply, owner: str) -> list[str]:
+    def show(self, reply: Reply, owner: str) -> Said:
+        shown: dict[str, int] = {}
+
         def number(button: Button) -> int:
             value = next(self._numbers)
             self.buttons[value] = (button, owner)
+            shown[button.label] = value
             return value
 
         lines = render(reply, number)
@@ -112,38 +152,44 @@ class ConsoleChat:
             lines = ["(updated)", *lines]
         if reply.private and not self.place.is_dm:
             lines = ["(only you can see this)", *lines]
-        return lines
+        self.replies.append(reply)
+        return Said(lines, shown, (reply,))
 
-    async def say(self, line: str, *, as_user: str | None = None) -> list[str]:
-        """Type one line; returns what the bot answered (DMs arrive separately in `dms`)."""
+    async def say(self, line: str, *, as_user: str | None = None) -> Said:
+        """Type one line; returns what the bot answered (DMs arrive separately: `next_dm`)."""
         actor = self.actor(as_user)
         text = line.strip()
         if self.form is not None:
             return await self._fill_form(text)
         event = self._event(text, actor)
         if isinstance(event, list):
-            self.emit(event)
-            return event
+            return self._note(event)
         return await self._send(event)
 
-    async def next_dm(self, timeout: float = 10.0) -> list[str]:
+    async def next_dm(self, timeout: float = 10.0) -> Said:
         """Wait for the next DM (tests: awaited, never slept for)."""
         return await asyncio.wait_for(self.dms.get(), timeout)
 
-    async def _send(self, event: Event) -> list[str]:
+    def _note(self, lines: list[str]) -> Said:
+        """A line of the console's own (not the bot's): shown, and returned like an answer."""
+        said = Said(lines)
+        self.emit(said)
+        return said
+
+    async def _send(self, event: Event) -> Said:
         response = await self.core.dispatch(event)
-        lines: list[str] = []
+        said = Said()
         for reply in response.replies:
             if reply.form is not None:
                 self.form = PendingForm(reply.form, self.place, event.actor)
-                lines.append(f"📝 {reply.form.title}")
-                lines.append(self._prompt(self.form))
+                self.replies.append(reply)
+                said.add(Said([f"📝 {reply.form.title}", self._prompt(self.form)], {}, (reply,)))
             else:
-                lines.extend(self.show(reply, owner=event.actor.user_id))
+                said.add(self.show(reply, owner=event.actor.user_id))
         for choice in response.choices:
-            lines.append(f"  {choice.label}")
-        self.emit(lines)
-        return lines
+            said.append(f"  {choice.label}")
+        self.emit(said)
+        return said
 
     def _prompt(self, pending: PendingForm) -> str:
         field_spec = pending.form.inputs[pending.next_input]
@@ -151,24 +197,19 @@ class ConsoleChat:
         default = f" [{field_spec.default[:60]}]" if field_spec.default else ""
         return f"  {field_spec.label}{optional}{default}:"
 
-    async def _fill_form(self, text: str) -> list[str]:
+    async def _fill_form(self, text: str) -> Said:
         pending = self.form
         assert pending is not None
         spec = pending.form.inputs[pending.next_input]
         if text == "/cancel":
             self.form = None
-            self.emit(["Form cancelled."])
-            return ["Form cancelled."]
+            return self._note(["Form cancelled."])
         value = text or spec.default
         if spec.required and not value:
-            lines = [f"  {spec.label} is needed (or /cancel)."]
-            self.emit(lines)
-            return lines
+            return self._note([f"  {spec.label} is needed (or /cancel)."])
         pending.values[spec.input_id] = value[: spec.max_length]
         if pending.next_input < len(pending.form.inputs):
-            lines = [self._prompt(pending)]
-            self.emit(lines)
-            return lines
+            return self._note([self._prompt(pending)])
         self.form = None
         return await self._send(
             FormSubmitted(
@@ -183,14 +224,14 @@ class ConsoleChat:
     def _event(self, text: str, actor: Actor) -> Event | list[str]:
         if text.lstrip("#").isdigit():
             return self._press(int(text.lstrip("#")), actor)
-        lowered = text.lower()
-        if lowered.startswith(TRIGGERS):
-            return Invocation("remind", {"when": text}, actor, self.place)
+        triggered = self._triggered(text)
+        if triggered is not None and triggered.rest is not None:
+            return Invocation(triggered.name, {triggered.rest: text}, actor, self.place)
         if not text.startswith("/"):
             ref = MessageRef(
                 f"m{len(self.messages) + 1}",
                 self.place.channel_id,
-                excerpt=text[:300],
+                excerpt=text,
                 author_id=actor.user_id,
             )
             self.messages.append(ref)
@@ -208,6 +249,14 @@ class ConsoleChat:
             return Invocation(name, {}, actor, self.place, message=message)
         spec = self.core.router.commands.get(name, (None, None))[0]
         return Invocation(name, options_from_text(spec, rest), actor, self.place)
+
+    def _triggered(self, text: str) -> CommandSpec | None:
+        """The command a plain message starts with a trigger of (`RemindMe! 2 weeks ...`)."""
+        lowered = text.lower()
+        for spec in self.core.router.catalogue:
+            if any(lowered.startswith(trigger.lower()) for trigger in spec.triggers):
+                return spec
+        return None
 
     def _meta(self, name: str, rest: str) -> list[str] | None:
         if name == "as" and rest:

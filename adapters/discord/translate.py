@@ -27,7 +27,6 @@ from bot.chat import (
 
 PLATFORM = "discord"
 SEPARATOR = ":"
-EXCERPT_CHARS = 500
 _OPTION_TYPES = {3: str, 4: int, 5: bool, 10: float}
 
 
@@ -97,7 +96,7 @@ def excerpt(message: discord.Message) -> str:
         text = (embed.title or embed.description or "").strip()
     if not text and message.attachments:
         text = ", ".join(attachment.filename for attachment in message.attachments)
-    return text[:EXCERPT_CHARS]
+    return text
 
 
 def message_ref(message: discord.Message) -> MessageRef:

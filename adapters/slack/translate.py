@@ -37,7 +37,6 @@ HOME = Place(channel_id="home", is_dm=True)
 NOWHERE = Place(channel_id="", is_dm=True)  # a global shortcut: no conversation at all
 _ACTION_SEP = "~"
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-EXCERPT = 500
 
 
 @dataclass(frozen=True)
@@ -157,7 +156,7 @@ def message_invocation(body: Body, who: Actor, permalink: str | None) -> Invocat
         message_id=str(message.get("ts") or body.get("message_ts", "")),
         channel_id=origin.channel_id,
         link=permalink,
-        excerpt=readable(str(message.get("text", "")))[:EXCERPT],
+        excerpt=readable(str(message.get("text", ""))),
         author_id=message.get("user"),
     )
     place = place_of(origin, message.get("thread_ts"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
 
 from bot import markup
 from bot.chat import (
+    MAX_EXCERPT,
     ActionClicked,
     Actor,
     Autocomplete,
@@ -19,11 +21,11 @@ from bot.chat import (
     reply,
 )
 from bot.context import Context
+from bot.flows import Flows, FlowSpec
 from bot.profile.service import MemberInfo
 from bot.reminders import views
 from bot.reminders.service import NewReminder, Reminders, snooze_choices
 from bot.router import CommandSpec, MessageActionSpec, OptionSpec, Router
-from bot.storage.tables import Draft
 from bot.time import timefmt
 from bot.time.describe import describe_rule
 from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
@@ -45,6 +47,7 @@ REMIND = CommandSpec(
     ),
     rest="when",
     usage="/remind in 5 days check the thread · /remind every monday 9am review goals",
+    triggers=("RemindMe!", "!RemindMe", "RemindMeRepeat!"),
 )
 REMINDERS = CommandSpec(
     "reminders",
@@ -56,11 +59,30 @@ REMINDERS = CommandSpec(
 REMIND_MESSAGE = MessageActionSpec("remind-message", "Remind me about this")
 
 
+class PickedMessage(BaseModel):
+    """The message "Remind me about this" was chosen on, kept while its form asks when."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    link: str = ""
+    excerpt: str = ""
+    channel: str = ""
+
+
+MESSAGE_FLOW = FlowSpec(
+    "remind-message",
+    PickedMessage,
+    lifetime=timedelta(days=1),
+    gone="That form has expired; choose “Remind me about this” again.",
+)
+
+
 class ReminderCommands:
     def __init__(self, context: Context) -> None:
         self.context = context
         settings = context.settings
         self.reminders = Reminders(max_active=settings.max_active_reminders, now=context.clock.now)
+        self.flows = Flows(context.clock.now)
 
     def register(self, router: Router) -> None:
         router.command(REMIND, self.remind)
@@ -113,11 +135,18 @@ class ReminderCommands:
         event: Invocation | FormSubmitted,
         when: str,
         what: str,
-        source: dict[str, str] | None = None,
+        *,
+        about_message: bool = False,
     ) -> Response:
+        """Parse, store, confirm. With `about_message`, the form's flow supplies the message and
+        is finished in the same transaction as the reminder is stored: a second submit of the
+        same form finds it gone instead of storing the reminder twice."""
         now = self.context.clock.now()
         from_form = isinstance(event, FormSubmitted)
         async with self.context.transaction(event.actor) as (session, member):
+            picked = None
+            if about_message and isinstance(event, FormSubmitted):
+                picked = await self.flows.load(session, member, MESSAGE_FLOW, event.context)
             field = "when"
             try:
                 if not when:
@@ -132,20 +161,24 @@ class ReminderCommands:
                 field = "what" if what else "when"
                 text = self._check_text(what or parsed.message)
             except TimeParseError as error:
+                # Nothing is stored and the flow stays: the form can be corrected and sent again.
                 return _problem(error.message, when, field if from_form else None)
             if not text:
-                text = "the message you picked" if source else "(no text)"
-            in_channel = not event.place.is_dm and source is None
+                text = "the message you picked" if picked else "(no text)"
+            in_channel = not event.place.is_dm and picked is None
+            source = picked.state if picked else PickedMessage()
             new = NewReminder(
                 text=text,
                 at=parsed.at,
                 rule=parsed.rule,
                 channel_id=event.place.channel_id,
                 shared=in_channel,
-                source_link=(source or {}).get("link") or None,
-                source_excerpt=markup.truncate((source or {}).get("excerpt", ""), 280) or None,
+                source_link=source.link or None,
+                source_excerpt=source.excerpt or None,
             )
             view = await self.reminders.create(session, member, new)
+            if picked is not None:
+                await self.flows.finish(session, picked)
         self.context.scheduled(parsed.at)
         confirmation = views.confirmation(
             view, tz=member.tz, now=now, in_channel=in_channel, understood=parsed.understood
@@ -156,41 +189,22 @@ class ReminderCommands:
         message = event.message
         if message is None:
             return reply("Pick a message first, then choose “Remind me about this”.")
+        picked = PickedMessage(
+            link=message.link or "",
+            excerpt=markup.truncate(message.excerpt.strip(), MAX_EXCERPT),
+            channel=message.channel_id,
+        )
         async with self.context.transaction(event.actor) as (session, member):
-            draft = Draft(
-                member_id=member.id,
-                kind="remind-message",
-                created_at=self.context.clock.now(),
-                payload=json.dumps(
-                    {
-                        "link": message.link or "",
-                        "excerpt": message.excerpt[:500],
-                        "channel": message.channel_id,
-                    }
-                ),
-            )
-            session.add(draft)
-            await session.flush()
-            form = views.when_form(
-                "rem.message", "Remind me about this", str(draft.id), with_text=True
-            )
+            progress = await self.flows.start(session, member, MESSAGE_FLOW, picked)
+        # A bare id, not `progress.token`: the form may be sent again after a wrong time.
+        form = views.when_form(
+            "rem.message", "Remind me about this", str(progress.id), with_text=True
+        )
         return reply(form=form)
 
     async def submit_message(self, event: FormSubmitted) -> Response:
-        async with self.context.transaction(event.actor) as (session, member):
-            draft = await session.get(Draft, _int(event.context))
-            if draft is None or draft.member_id != member.id:
-                return reply("That form has expired; choose “Remind me about this” again.")
-            source = json.loads(draft.payload)
-        response = await self._create(
-            event, event.values.get("when", ""), event.values.get("what", ""), source=source
-        )
-        if response.replies and response.replies[0].text.startswith("✅"):
-            async with self.context.sessions.begin() as session:
-                found = await session.get(Draft, _int(event.context))
-                if found is not None:
-                    await session.delete(found)
-        return response
+        when, what = event.values.get("when", ""), event.values.get("what", "")
+        return await self._create(event, when, what, about_message=True)
 
     async def preview(self, event: Autocomplete) -> Response:
         typed = event.typed.strip()

@@ -127,19 +127,28 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(String(200))
 
 
-class Draft(Base):
-    """Short-lived state a form needs after it is submitted (e.g. the message to remind about).
+class Flow(Base):
+    """Where a member is in a multi-step interaction (a form waiting for its message, a
+    questionnaire half answered): read and written only through `bot.flows`.
 
-    Forms can only carry a short id, and a restart must not lose a half-finished action.
+    Buttons and forms carry just an id, and a restart must not lose a half-finished action, so the
+    state lives here. One row per member and flow name: starting again replaces it.
     """
 
-    __tablename__ = "drafts"
+    __tablename__ = "flows"
+    # AUTOINCREMENT: SQLite would otherwise reuse a finished flow's id, and an old button naming
+    # it could then move a new flow of the same member.
+    __table_args__ = (UniqueConstraint("member_id", "name"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    name: Mapped[str] = mapped_column(String(32))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(Text)  # the flow's pydantic model, as JSON
+    history: Mapped[str] = mapped_column(Text, default="[]")  # earlier states, for Back
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class SeenEvent(Base):

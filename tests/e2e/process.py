@@ -1,23 +1,42 @@
-"""Run the real `mentorbot` command as a child process and read its output with deadlines."""
+"""Run the real `mentorbot` command as a child process and read its output with deadlines.
+
+    async with launched(tmp_path, MENTORBOT_DISCORD_TOKEN=fake.token, ...) as bot:
+        await until(bot, "the reminder DM", lambda: fake.dms(ann.id), timeout=15)
+
+`launched` starts it for a platform (the console must stay off) and stops it afterwards; `until`
+waits, without blocking the loop the fakes serve from, and fails with the child's output.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
 class BotProcess:
     def __init__(self, database_url: str, cwd: Path, **env: str) -> None:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("MENTORBOT_")}
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("MENTORBOT_") and k not in PROXIES
+        }
         environment.update(
             MENTORBOT_DATABASE_URL=database_url,
             MENTORBOT_DEFAULT_TIMEZONE="UTC",
             MENTORBOT_LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
+            NO_PROXY="127.0.0.1,localhost",  # the child talks to the fakes on loopback only
+            no_proxy="127.0.0.1,localhost",
             **env,
         )
         self.process = subprocess.Popen(
@@ -34,8 +53,10 @@ class BotProcess:
         self._changed = threading.Condition()
         self._readers = [
             threading.Thread(target=self._read, args=(stream, into), daemon=True)
-            for stream, into in ((self.process.stdout, self.lines),
-                                 (self.process.stderr, self.errors))
+            for stream, into in (
+                (self.process.stdout, self.lines),
+                (self.process.stderr, self.errors),
+            )
         ]
         for thread in self._readers:
             thread.start()
@@ -61,11 +82,23 @@ class BotProcess:
                     return found
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(
-                        f"{text!r} x{count} not seen; output:\n" + "\n".join(self.lines)
-                        + "\nstderr:\n" + "\n".join(self.errors)
-                    )
+                    raise AssertionError(f"{text!r} x{count} not seen; " + self.diagnostics())
                 self._changed.wait(min(remaining, 0.5))
+
+    def diagnostics(self) -> str:
+        return "stdout:\n" + "\n".join(self.lines) + "\nstderr:\n" + "\n".join(self.errors)
+
+    def stop(self, timeout: float = 10.0) -> int:
+        """Terminate it (SIGTERM, then SIGKILL after `timeout`) and close its pipes."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout)
+        self._close()
+        return self.process.returncode
 
     def kill(self) -> None:
         self.process.kill()
@@ -85,3 +118,53 @@ class BotProcess:
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
+
+
+@asynccontextmanager
+async def launched(tmp_path: Path, **env: str) -> AsyncIterator[BotProcess]:
+    """`mentorbot run` with a platform configured by `env`, on a fresh SQLite file; stopped after.
+
+    It is sent `/help` and end of input: had the console started by mistake, it would echo the
+    line and exit at the end of input, which the tests check.
+    """
+    bot = BotProcess(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", tmp_path, **env)
+    bot.type("/help")
+    assert bot.process.stdin is not None
+    bot.process.stdin.close()
+    try:
+        yield bot
+    finally:
+        await asyncio.to_thread(bot.stop)
+
+
+async def until(
+    bot: BotProcess, what: str, check: Callable[[], object], *, timeout: float = 30.0
+) -> None:
+    """Poll `check()` with a deadline (the fakes serve from this loop meanwhile); fail early,
+    with the child's output, if the bot exits."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if bot.process.poll() is not None:
+            raise AssertionError(
+                f"{what}: mentorbot exited ({bot.process.returncode})\n" + bot.diagnostics()
+            )
+        if loop.time() > deadline:
+            raise AssertionError(f"{what}: not seen within {timeout}s\n" + bot.diagnostics())
+        await asyncio.sleep(0.02)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def port_open(port: int) -> bool:
+    """Does something accept connections on 127.0.0.1:`port` (refused at once when not)?"""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False

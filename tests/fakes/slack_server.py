@@ -13,6 +13,7 @@ import json
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -83,6 +84,15 @@ class FakeSlack:
         await self.socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
 
     @property
     def api_url(self) -> str:

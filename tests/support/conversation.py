@@ -1,4 +1,8 @@
-"""Helpers for conversation tests in the console harness: buttons, row counts, reply spies."""
+"""Helpers for conversation tests in the console harness: row counts, the dispatcher at rest.
+
+What the bot answered is read from `ConsoleChat.say()` itself: a `Said` with `.text`,
+`.button(label)` and `.replies`.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +14,7 @@ from sqlalchemy import func, select
 
 from bot import markup
 from bot.app import Core
-from bot.chat import Event, Response
 from bot.storage.tables import Base
-
-_BUTTON = re.compile(r"\[(\d+)\] (.+?)(?=\s{2}\[\d+\]|\s*$)")
-
-
-def buttons(lines: Iterable[str]) -> dict[str, str]:
-    """Button label -> the number to type to press it (the last one shown wins)."""
-    found: dict[str, str] = {}
-    for line in lines:
-        for number, label in _BUTTON.findall(line):
-            found[label.strip()] = number
-    return found
-
-
-def button(lines: Iterable[str], label: str) -> str:
-    """The number to type to press the button labelled exactly `label`."""
-    shown = buttons(lines)
-    if label not in shown:
-        raise AssertionError(f"no button {label!r} in {sorted(shown)}")
-    return shown[label]
 
 
 async def count(core: Core, table: type[Base], **where: object) -> int:
@@ -51,21 +35,6 @@ def command_mentions_outside_code(text: str, commands: Iterable[str]) -> list[st
         if token.kind in {"text", "bold", "italic"}:
             found.extend(pattern.findall(token.text))
     return found
-
-
-class ReplySpy:
-    """Records the markup of every reply `core.dispatch` answers (install on a Core)."""
-
-    def __init__(self, core: Core) -> None:
-        self.texts: list[str] = []
-        self._dispatch = core.dispatch
-
-        async def dispatch(event: Event) -> Response:
-            response = await self._dispatch(event)
-            self.texts.extend(reply.text for reply in response.replies)
-            return response
-
-        core.dispatch = dispatch  # type: ignore[method-assign]
 
 
 async def dispatcher_idle(core: Core, timeout: float = 10.0) -> None:

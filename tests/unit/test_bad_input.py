@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete
 
-from adapters.console.chat import ConsoleChat
+from adapters.console.chat import ConsoleChat, Said
 from bot.app import Core
 from bot.chat import ActionClicked, FormSubmitted
 from bot.clock import FakeClock
 from bot.reminders.service import Reminders
-from bot.storage.tables import Delivery, Draft, Member, Reminder, ReminderFollower
+from bot.storage.tables import Delivery, Flow, Member, Reminder, ReminderFollower
 from bot.time.timeparse import TimeParseError, parse_when
-from tests.support.conversation import ReplySpy, button, count, dispatcher_idle
+from tests.support.conversation import count
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 CASES = {
@@ -28,15 +28,11 @@ CASES = {
 }
 
 
-def joined(lines: list[str]) -> str:
-    return "\n".join(lines)
-
-
 async def nothing_written(core: Core) -> bool:
     return (
         await count(core, Reminder),
         await count(core, Delivery),
-        await count(core, Draft),
+        await count(core, Flow),
     ) == (0, 0, 0)
 
 
@@ -50,13 +46,13 @@ def test_each_case_is_the_reason_it_claims() -> None:
 @pytest.mark.parametrize("reason", list(CASES))
 async def test_a_parse_error_is_private_friendly_and_saves_nothing(core: Core, reason: str) -> None:
     chat = ConsoleChat(core, in_channel=True)
-    spy = ReplySpy(core)
     lines = await chat.say(f"/remind {CASES[reason]}")
     assert lines[0] == "(only you can see this)"
     assert lines[1].startswith("⚠️ ")
-    assert f"You wrote: {CASES[reason]}" in joined(lines)
-    example = re.search(r"(?:Try|like|Give me a time like) `[^`]+`", spy.texts[0])
-    assert example is not None, spy.texts[0]
+    assert f"You wrote: {CASES[reason]}" in lines.text
+    markup = lines.replies[0].text
+    example = re.search(r"(?:Try|like|Give me a time like) `[^`]+`", markup)
+    assert example is not None, markup
     assert await nothing_written(core)
 
 
@@ -68,7 +64,7 @@ async def test_no_time_at_all_asks_for_one(chat: ConsoleChat, core: Core) -> Non
     assert await nothing_written(core)
 
 
-async def test_a_past_time_in_the_message_form_keeps_only_the_draft(
+async def test_a_past_time_in_the_message_form_keeps_only_the_flow(
     chat: ConsoleChat, core: Core
 ) -> None:
     await chat.say("read the RFC")
@@ -77,17 +73,14 @@ async def test_a_past_time_in_the_message_form_keeps_only_the_draft(
     lines = await chat.say("")
     assert lines[0].startswith("⚠️ Yesterday is in the past")
     assert (await count(core, Reminder), await count(core, Delivery)) == (0, 0)
-    assert await count(core, Draft) == 1  # the form can be submitted again
+    assert await count(core, Flow) == 1  # the form can be submitted again
 
 
 async def test_a_bad_custom_snooze_changes_nothing(
-    chat: ConsoleChat, core: Core, clock: FakeClock
+    chat: ConsoleChat, core: Core, clock: FakeClock, delivered_reminder: Said
 ) -> None:
-    await chat.say("/remind in 1 hour stretch")
-    clock.advance(timedelta(hours=1))
-    dm = await chat.next_dm()
-    await chat.say(button(dm, "Custom…"))
-    await dispatcher_idle(core)  # the send is recorded
+    dm = delivered_reminder
+    await chat.say(dm.button("Custom…"))
     lines = await chat.say("in 10 years")
     assert lines[0].startswith("⚠️ That's too far ahead")
     assert await count(core, Delivery) == 1
@@ -133,8 +126,8 @@ async def test_a_crash_while_joining_leaves_no_follower(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(Reminders, "follow", follow_then_crash)
-    lines = await chat.say(button(confirmation, "Remind me too"), as_user="bob")
-    assert "error id" in joined(lines)
+    lines = await chat.say(confirmation.button("Remind me too"), as_user="bob")
+    assert "error id" in lines.text
     assert "(only you can see this)" in lines[0]
     assert await count(core, ReminderFollower) == 0
     assert await count(core, Delivery) == 1
@@ -149,22 +142,19 @@ async def test_a_button_for_a_deleted_reminder_answers_kindly(
     async with core.sessions.begin() as session:
         await session.execute(delete(Delivery))
         await session.execute(delete(Reminder))
-    lines = await chat.say(button(listed, label))
+    lines = await chat.say(listed.button(label))
     assert lines == ["⚠️ I can't find that reminder any more."]
 
 
 async def test_dm_buttons_for_a_deleted_reminder_answer_kindly(
-    chat: ConsoleChat, core: Core, clock: FakeClock
+    chat: ConsoleChat, core: Core, clock: FakeClock, delivered_reminder: Said
 ) -> None:
-    await chat.say("/remind in 1 hour stretch")
-    clock.advance(timedelta(hours=1))
-    dm = await chat.next_dm()
-    await dispatcher_idle(core)
+    dm = delivered_reminder
     async with core.sessions.begin() as session:
         await session.execute(delete(Delivery))
         await session.execute(delete(Reminder))
     for label in ("Snooze 10 min", "Custom…", "Done"):
-        assert await chat.say(button(dm, label)) == ["⚠️ I can't find that reminder any more."]
+        assert await chat.say(dm.button(label)) == ["⚠️ I can't find that reminder any more."]
     assert await count(core, Delivery) == 0
 
 

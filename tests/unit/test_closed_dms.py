@@ -66,7 +66,7 @@ async def test_closed_dms_are_recorded_undelivered_not_retried(
     assert await count(core, Delivery, status="sent") == 1  # yours went out
     await chat.say("/remind in 1 hour sentinel")
     clock.advance(timedelta(hours=1))
-    assert "sentinel" in "\n".join(await chat.next_dm())
+    assert "sentinel" in (await chat.next_dm()).text
     assert messenger.refused == ["bob"]  # a permanent failure is not tried again
 
 
@@ -77,7 +77,7 @@ async def test_the_list_marks_it_and_the_next_command_shows_the_notice_once(
     await closed_for_bob(core, chat, clock)
 
     listed = await chat.say("/reminders", as_user="bob")
-    text = "\n".join(listed)
+    text = listed.text
     assert "1. stretch — " in text
     assert "⚠ I couldn't DM you this one: are your DMs open?" in text
     assert NOTICE in text
@@ -85,7 +85,7 @@ async def test_the_list_marks_it_and_the_next_command_shows_the_notice_once(
     assert listed[notice_at - 1] == "(only you can see this)"
     assert listed[notice_at + 1] == "• stretch"
 
-    again = "\n".join(await chat.say("/timezone", as_user="bob"))
+    again = (await chat.say("/timezone", as_user="bob")).text
     assert NOTICE not in again
     assert await count(core, Delivery, status="shown") == 1
 
@@ -94,9 +94,9 @@ async def test_the_notice_goes_only_to_that_member(
     chat: ConsoleChat, core: Core, clock: FakeClock
 ) -> None:
     await closed_for_bob(core, chat, clock)
-    mine = "\n".join(await chat.say("/reminders"))
+    mine = (await chat.say("/reminders")).text
     assert NOTICE not in mine
     assert "stretch" not in mine
-    first = "\n".join(await chat.say("/timezone", as_user="bob"))
+    first = (await chat.say("/timezone", as_user="bob")).text
     assert NOTICE in first
     assert "• stretch" in first

@@ -76,7 +76,7 @@ async def test_a_429_is_retried_after_retry_after_and_sent_once(
     assert waiting.due_at == clock.now() + timedelta(seconds=5)
 
     clock.advance(timedelta(seconds=5))
-    dm = "\n".join(await chat.next_dm())
+    dm = (await chat.next_dm()).text
     assert "Reminder: stretch" in dm
     await dispatcher_idle(core)
     sent = await only_delivery(core)
@@ -92,11 +92,11 @@ async def test_a_retry_is_not_sent_before_its_time(
     messenger = await fail_once(core, chat, clock, DeliveryError("429", retry_after=30), pauses)
     await chat.say("/remind in 10 seconds sentinel")
     clock.advance(timedelta(seconds=10))
-    assert "sentinel" in "\n".join(await chat.next_dm())
+    assert "sentinel" in (await chat.next_dm()).text
     await dispatcher_idle(core)
     assert len(messenger.keys) == 2  # the first try and the sentinel, not the retry yet
     clock.advance(timedelta(seconds=20))
-    assert "stretch" in "\n".join(await chat.next_dm())
+    assert "stretch" in (await chat.next_dm()).text
 
 
 async def test_a_transient_error_without_retry_after_waits_and_retries(
@@ -105,7 +105,7 @@ async def test_a_transient_error_without_retry_after_waits_and_retries(
     await fail_once(core, chat, clock, DeliveryError("503"))
     assert (await only_delivery(core)).due_at == clock.now() + timedelta(seconds=30)
     clock.advance(timedelta(seconds=30))
-    assert "stretch" in "\n".join(await chat.next_dm())
+    assert "stretch" in (await chat.next_dm()).text
 
 
 async def test_an_unexpected_exception_is_retried_later_not_lost(
@@ -118,7 +118,7 @@ async def test_an_unexpected_exception_is_retried_later_not_lost(
     assert waiting.due_at == clock.now() + timedelta(seconds=60)
 
     clock.advance(timedelta(seconds=60))
-    dm = "\n".join(await chat.next_dm())
+    dm = (await chat.next_dm()).text
     assert "Reminder: stretch" in dm
     await dispatcher_idle(core)
     assert (await only_delivery(core)).status == "sent"

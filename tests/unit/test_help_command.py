@@ -7,12 +7,8 @@ from bot.app import Core
 from bot.chat import Actor, Invocation, Place
 
 
-def joined(lines: list[str]) -> str:
-    return "\n".join(lines)
-
-
 async def test_help_lists_every_command_in_the_catalogue(chat: ConsoleChat, core: Core) -> None:
-    text = joined(await chat.say("/help"))
+    text = (await chat.say("/help")).text
     specs = list(core.router.catalogue)
     assert {spec.name for spec in specs} >= {"remind", "reminders", "timezone", "help"}
     for spec in specs:
@@ -21,7 +17,7 @@ async def test_help_lists_every_command_in_the_catalogue(chat: ConsoleChat, core
 
 
 async def test_help_lists_the_message_action(chat: ConsoleChat, core: Core) -> None:
-    text = joined(await chat.say("/help"))
+    text = (await chat.say("/help")).text
     actions = list(core.router.message_catalogue)
     assert actions
     for action in actions:

@@ -10,12 +10,8 @@ from adapters.console.chat import ConsoleChat
 from bot.app import Core
 from bot.chat import FormSubmitted, Invocation, MessageRef
 from bot.clock import FakeClock
-from bot.storage.tables import Delivery, Draft, Reminder
-from tests.support.conversation import buttons, count
-
-
-def joined(lines: list[str]) -> str:
-    return "\n".join(lines)
+from bot.storage.tables import Delivery, Flow, Reminder
+from tests.support.conversation import count
 
 
 async def test_remind_about_a_message_quotes_it_in_the_dm(
@@ -26,7 +22,7 @@ async def test_remind_about_a_message_quotes_it_in_the_dm(
     form = await chat.say("/remind-message")
     assert form[0] == "📝 Remind me about this"
     assert "When?" in form[1]
-    assert await count(core, Draft) == 1
+    assert await count(core, Flow) == 1
 
     what = await chat.say("in 2 hours")
     assert what[0] == "  What about? (optional, Enter to skip):"
@@ -36,7 +32,7 @@ async def test_remind_about_a_message_quotes_it_in_the_dm(
     async with core.sessions() as session:
         reminder = (await session.scalars(select(Reminder))).one()
     assert reminder.source_excerpt == "the deploy checklist is in the wiki"
-    assert await count(core, Draft) == 0  # used up
+    assert await count(core, Flow) == 0  # used up
 
     clock.advance(timedelta(hours=2))
     dm = await chat.next_dm()
@@ -63,7 +59,7 @@ async def test_in_a_channel_it_stays_private(core: Core) -> None:
     await chat.say("friday 10am")
     done = await chat.say("")
     assert done[0] == "(only you can see this)"
-    assert "Remind me too" not in buttons(done)
+    assert "Remind me too" not in done.buttons
 
 
 async def test_link_to_the_message_is_in_the_dm(core: Core, chat: ConsoleChat) -> None:
@@ -83,7 +79,7 @@ async def test_link_to_the_message_is_in_the_dm(core: Core, chat: ConsoleChat) -
 async def test_without_any_message_it_asks_for_one(chat: ConsoleChat, core: Core) -> None:
     lines = await chat.say("/remind-message")
     assert "Say something first" in lines[0]
-    assert await count(core, Draft) == 0
+    assert await count(core, Flow) == 0
 
 
 async def test_a_bad_time_in_the_form_saves_nothing(chat: ConsoleChat, core: Core) -> None:
@@ -96,30 +92,30 @@ async def test_a_bad_time_in_the_form_saves_nothing(chat: ConsoleChat, core: Cor
     assert await count(core, Delivery) == 0
 
 
-async def test_an_expired_draft_gets_a_friendly_answer(chat: ConsoleChat, core: Core) -> None:
+async def test_an_expired_flow_gets_a_friendly_answer(chat: ConsoleChat, core: Core) -> None:
     await chat.say("the deploy checklist is in the wiki")
     await chat.say("/remind-message")
     async with core.sessions.begin() as session:
-        await session.execute(delete(Draft))  # e.g. cleaned up while the form was open
+        await session.execute(delete(Flow))  # e.g. cleaned up while the form was open
     await chat.say("in 2 hours")
     answer = await chat.say("")
     assert "That form has expired; choose “Remind me about this” again." in answer[0]
     assert await count(core, Reminder) == 0
 
 
-async def test_an_unknown_or_foreign_draft_id_is_refused(chat: ConsoleChat, core: Core) -> None:
+async def test_an_unknown_or_foreign_flow_id_is_refused(chat: ConsoleChat, core: Core) -> None:
     await chat.say("my private note")
     await chat.say("/remind-message")
     async with core.sessions() as session:
-        draft_id = await session.scalar(select(Draft.id))
-    for context, user in (("999", "you"), ("not-a-number", "you"), (str(draft_id), "mallory")):
+        flow_id = await session.scalar(select(Flow.id))
+    for context, user in (("999", "you"), ("not-a-number", "you"), (str(flow_id), "mallory")):
         event = FormSubmitted(
             "rem.message", {"when": "in 2 hours"}, chat.actor(user), chat.place, context
         )
         response = await core.dispatch(event)
         assert "That form has expired" in response.text
     assert await count(core, Reminder) == 0
-    assert await count(core, Draft) == 1  # still there for its owner
+    assert await count(core, Flow) == 1  # still there for its owner
 
 
 async def test_a_bad_time_in_the_form_names_the_when_input(core: Core, chat: ConsoleChat) -> None:
@@ -138,7 +134,7 @@ async def test_a_bad_time_in_the_form_names_the_when_input(core: Core, chat: Con
     assert [input_id for input_id, _ in warning.field_errors] == ["when"]
     assert warning.field_errors[0][1]
     assert await count(core, Reminder) == 0
-    assert await count(core, Draft) == 1  # the form can be fixed and sent again
+    assert await count(core, Flow) == 1  # the form can be fixed and sent again
 
 
 async def test_a_bad_time_in_a_command_has_no_field_errors(core: Core, chat: ConsoleChat) -> None:

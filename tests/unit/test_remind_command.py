@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from adapters.console.chat import ConsoleChat
 from bot.app import Core
 from bot.clock import FakeClock
 from bot.storage.tables import Delivery, Reminder
 from tests.conftest import make_settings
-
-
-async def count(core: Core, table: type[Reminder] | type[Delivery]) -> int:
-    async with core.sessions() as session:
-        return int(await session.scalar(select(func.count()).select_from(table)) or 0)
+from tests.support.conversation import count
 
 
 async def test_in_five_days_confirms_exact_and_relative_time(chat: ConsoleChat) -> None:
@@ -41,7 +37,7 @@ async def test_separate_when_and_what_options(chat: ConsoleChat) -> None:
 async def test_unparseable_time_explains_and_saves_nothing(chat: ConsoleChat, core: Core) -> None:
     lines = await chat.say("/remind whenever I feel like it")
     assert lines[0].startswith("⚠")
-    assert "You wrote" in "\n".join(lines)
+    assert "You wrote" in lines.text
     assert await count(core, Reminder) == 0
     assert await count(core, Delivery) == 0
 
@@ -67,7 +63,7 @@ async def test_mentions_are_kept_verbatim_and_never_markup(chat: ConsoleChat, co
 
 async def test_recurring_reminder_says_it_repeats(chat: ConsoleChat) -> None:
     lines = await chat.say("/remind every monday 9am review goals")
-    assert "Repeats" in "\n".join(lines)
+    assert "Repeats" in lines.text
     assert "Mon 30 Nov 2026, 09:00 UTC" in lines[0]
 
 

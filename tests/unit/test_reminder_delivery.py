@@ -6,80 +6,67 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from adapters.console.chat import ConsoleChat
+from adapters.console.chat import ConsoleChat, Said
 from bot.app import Core
 from bot.clock import FakeClock
 from bot.storage.tables import Delivery
-from tests.support.conversation import dispatcher_idle
-
-
-def button(lines: list[str], label: str) -> str:
-    for line in lines:
-        if f"] {label}" in line:
-            return line.split(f"] {label}")[0].rsplit("[", 1)[1]
-    raise AssertionError(f"no button {label!r} in {lines}")
 
 
 async def test_due_reminder_arrives_as_dm(chat: ConsoleChat, clock: FakeClock) -> None:
     await chat.say("/remind in 5 days check the thread")
     clock.advance(timedelta(days=5))
     dm = await chat.next_dm()
-    assert "Reminder: check the thread" in "\n".join(dm)
-    assert "Sorry" not in "\n".join(dm)
+    assert "Reminder: check the thread" in dm.text
+    assert "Sorry" not in dm.text
 
 
 async def test_late_delivery_apologises(chat: ConsoleChat, clock: FakeClock) -> None:
     await chat.say("/remind in 1 hour stretch")
     clock.advance(timedelta(hours=3))
-    dm = "\n".join(await chat.next_dm())
+    dm = (await chat.next_dm()).text
     assert "Sorry, this is 2 hours late" in dm
 
 
-async def test_snooze_ten_minutes_delivers_again(chat: ConsoleChat, clock: FakeClock) -> None:
-    await chat.say("/remind in 1 hour stretch")
-    clock.advance(timedelta(hours=1))
-    dm = await chat.next_dm()
-    answer = await chat.say(button(dm, "Snooze 10 min"))
-    assert "Snoozed until" in answer[0] or "Snoozed until" in "\n".join(answer)
+async def test_snooze_ten_minutes_delivers_again(
+    chat: ConsoleChat, clock: FakeClock, delivered_reminder: Said
+) -> None:
+    dm = delivered_reminder
+    answer = await chat.say(dm.button("Snooze 10 min"))
+    assert "Snoozed until" in answer.text
     clock.advance(timedelta(minutes=10))
     again = await chat.next_dm()
-    assert "stretch" in "\n".join(again)
+    assert "stretch" in again.text
 
 
-async def test_custom_snooze_asks_when(chat: ConsoleChat, clock: FakeClock) -> None:
-    await chat.say("/remind in 1 hour stretch")
-    clock.advance(timedelta(hours=1))
-    dm = await chat.next_dm()
-    prompt = await chat.say(button(dm, "Custom…"))
-    assert "When?" in "\n".join(prompt)
+async def test_custom_snooze_asks_when(
+    chat: ConsoleChat, clock: FakeClock, delivered_reminder: Said
+) -> None:
+    dm = delivered_reminder
+    prompt = await chat.say(dm.button("Custom…"))
+    assert "When?" in prompt.text
     done = await chat.say("in 3 hours")
-    assert "Snoozed until" in "\n".join(done)
+    assert "Snoozed until" in done.text
     clock.advance(timedelta(hours=3))
-    assert "stretch" in "\n".join(await chat.next_dm())
+    assert "stretch" in (await chat.next_dm()).text
 
 
 async def test_someone_else_cannot_press_my_buttons(
-    chat: ConsoleChat, clock: FakeClock, core: Core
+    chat: ConsoleChat, clock: FakeClock, core: Core, delivered_reminder: Said
 ) -> None:
-    await chat.say("/remind in 1 hour stretch")
-    clock.advance(timedelta(hours=1))
-    dm = await chat.next_dm()
-    answer = await chat.say(button(dm, "Done"), as_user="mallory")
-    assert "belong to the person" in "\n".join(answer)
-    await dispatcher_idle(core)  # the send is recorded (it was still "sending" now and then)
+    dm = delivered_reminder
+    answer = await chat.say(dm.button("Done"), as_user="mallory")
+    assert "belong to the person" in answer.text
     async with core.sessions() as session:
         statuses = set((await session.scalars(select(Delivery.status))).all())
     assert statuses == {"sent"}
 
 
 async def test_done_cancels_a_pending_snooze(
-    chat: ConsoleChat, clock: FakeClock, core: Core
+    chat: ConsoleChat, clock: FakeClock, core: Core, delivered_reminder: Said
 ) -> None:
-    await chat.say("/remind in 1 hour stretch")
-    clock.advance(timedelta(hours=1))
-    dm = await chat.next_dm()
-    await chat.say(button(dm, "1 hour"))
-    await chat.say(button(dm, "Done"))
+    dm = delivered_reminder
+    await chat.say(dm.button("1 hour"))
+    await chat.say(dm.button("Done"))
     async with core.sessions() as session:
         query = select(Delivery).where(Delivery.status == "pending")
         pending = (await session.scalars(query)).all()
@@ -101,9 +88,7 @@ async def test_repeating_reminder_keeps_local_time_across_dst(
     seen = []
     for _ in range(20):
         async with core.sessions() as session:
-            due = await session.scalar(
-                select(Delivery.due_at).where(Delivery.status == "pending")
-            )
+            due = await session.scalar(select(Delivery.due_at).where(Delivery.status == "pending"))
         assert due is not None
         seen.append(due.astimezone(berlin))
         clock.set(due)
@@ -113,17 +98,15 @@ async def test_repeating_reminder_keeps_local_time_across_dst(
 
 
 async def test_snoozing_to_the_same_moment_twice_still_delivers(
-    chat: ConsoleChat, clock: FakeClock, core: Core
+    chat: ConsoleChat, clock: FakeClock, core: Core, delivered_reminder: Said
 ) -> None:
-    await chat.say("/remind in 1 hour stretch")
-    clock.advance(timedelta(hours=1))
-    dm = await chat.next_dm()
-    await chat.say(button(dm, "Tomorrow 09:00"))
-    again = await chat.say(button(dm, "Tomorrow 09:00"))  # the second press replaces the first
-    assert "Snoozed until Tue 24 Nov 2026, 09:00 UTC" in "\n".join(again)
+    dm = delivered_reminder
+    await chat.say(dm.button("Tomorrow 09:00"))
+    again = await chat.say(dm.button("Tomorrow 09:00"))  # the second press replaces the first
+    assert "Snoozed until Tue 24 Nov 2026, 09:00 UTC" in again.text
     async with core.sessions() as session:
         query = select(Delivery.kind).where(Delivery.status == "pending")
         pending = (await session.scalars(query)).all()
     assert pending == ["snooze"]
     clock.advance(timedelta(hours=19))
-    assert "stretch" in "\n".join(await chat.next_dm())
+    assert "stretch" in (await chat.next_dm()).text

@@ -5,21 +5,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from adapters.console.chat import ConsoleChat
 from bot import jobs
 from bot.app import Core
 from bot.clock import FakeClock
 from bot.scheduling import build_scheduler
 from bot.storage.tables import Delivery
-from tests.support.conversation import dispatcher_idle
-
-
-async def count(core: Core, status: str) -> int:
-    async with core.sessions() as session:
-        query = select(func.count()).select_from(Delivery).where(Delivery.status == status)
-        return int(await session.scalar(query) or 0)
+from tests.support.conversation import count, dispatcher_idle
 
 
 async def test_sweep_removes_old_finished_deliveries_only(
@@ -32,8 +24,8 @@ async def test_sweep_removes_old_finished_deliveries_only(
     await dispatcher_idle(core)  # the send is recorded, not just seen
     clock.advance(timedelta(days=31))
     await jobs.retention_sweep()  # through the job function, as APScheduler calls it
-    assert await count(core, "sent") == 0
-    assert await count(core, "pending") == 1
+    assert await count(core, Delivery, status="sent") == 0
+    assert await count(core, Delivery, status="pending") == 1
 
 
 async def test_calendar_job_is_persistent_and_never_dropped_when_late(sqlite_url: str) -> None:

@@ -12,10 +12,6 @@ from bot.chat import Actor, Autocomplete, Invocation, Place
 from bot.storage.tables import Delivery, Member, Workspace
 
 
-def joined(lines: list[str]) -> str:
-    return "\n".join(lines)
-
-
 async def first_due(core: Core) -> datetime:
     async with core.sessions() as session:
         due = await session.scalar(select(Delivery.due_at).order_by(Delivery.id.desc()))
@@ -50,7 +46,7 @@ async def test_an_unknown_zone_suggests_and_changes_nothing(chat: ConsoleChat, c
     lines = await chat.say("/timezone Nowhereville")
     assert lines[0].startswith("⚠️ I don't know the time zone Nowhereville. Did you mean")
     assert "Africa/Libreville" in lines[0]
-    assert "Try a city (/timezone berlin)" in joined(lines)
+    assert "Try a city (/timezone berlin)" in lines.text
     nothing = await chat.say("/timezone qqqqqqqq")
     assert "I don't know the time zone qqqqqqqq." in nothing[0]
     async with core.sessions() as session:
@@ -63,7 +59,7 @@ async def test_without_a_zone_it_shows_the_current_one(chat: ConsoleChat) -> Non
         "Your time zone is UTC (the community default); it's Mon 23 Nov 2026, 13:00 UTC"
         in (lines[0])
     )
-    assert "Change it with /timezone <city or zone>" in joined(lines)
+    assert "Change it with /timezone <city or zone>" in lines.text
 
 
 async def test_admin_sets_the_workspace_default_that_new_members_get(

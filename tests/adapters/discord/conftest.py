@@ -13,8 +13,8 @@ import pytest
 
 from adapters.discord.setup import use_endpoints
 from bot.app import Core
-from tests.adapters.discord.harness import DiscordHarness
 from tests.fakes.discord_server import FakeDiscord
+from tests.support.discord import DiscordHarness
 
 
 @pytest.fixture

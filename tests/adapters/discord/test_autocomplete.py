@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.discord.harness import DiscordHarness
+from tests.support.discord import DiscordHarness
 
 
 async def test_when_previews_the_parsed_time_while_typing(discord_: DiscordHarness) -> None:

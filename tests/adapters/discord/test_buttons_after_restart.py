@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from bot.app import Core
 from bot.clock import FakeClock
-from tests.adapters.discord.harness import DiscordHarness, text_of
 from tests.conftest import make_settings
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
+from tests.support.discord import DiscordHarness, text_of
 
 
 async def test_old_messages_buttons_reach_a_new_process(

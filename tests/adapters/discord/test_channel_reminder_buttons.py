@@ -3,8 +3,8 @@ owner only (the core decides; the adapter only carries the click)."""
 
 from __future__ import annotations
 
-from tests.adapters.discord.harness import DiscordHarness, buttons_of, is_ephemeral, text_of
 from tests.fakes import discord_payloads as p
+from tests.support.discord import DiscordHarness, buttons_of, is_ephemeral, text_of
 
 
 async def test_another_member_joins_and_the_message_updates(discord_: DiscordHarness) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.app import Core
 from bot.clock import FakeClock
-from tests.adapters.discord.harness import DiscordHarness, is_ephemeral, text_of
+from tests.support.discord import DiscordHarness, is_ephemeral, text_of
 
 
 async def test_the_reminder_waits_for_the_members_next_visit(

@@ -10,8 +10,8 @@ import pytest
 
 from adapters.discord.client import MentorClient
 from bot.app import Core
-from tests.adapters.discord.harness import FAST, DiscordHarness
 from tests.fakes.discord_server import FakeDiscord
+from tests.support.discord import FAST, DiscordHarness
 from tests.support.network import NonLoopbackTraffic
 
 

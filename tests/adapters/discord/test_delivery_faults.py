@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.app import Core
 from bot.clock import FakeClock
-from tests.adapters.discord.harness import DiscordHarness
+from tests.support.discord import DiscordHarness
 
 SEND = r"/channels/\d+/messages"
 

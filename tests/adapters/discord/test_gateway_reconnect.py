@@ -3,8 +3,8 @@ RESUMEs at `resume_gateway_url` and answers what happened in between."""
 
 from __future__ import annotations
 
-from tests.adapters.discord.harness import DiscordHarness
 from tests.fakes import discord_payloads as p
+from tests.support.discord import DiscordHarness
 
 
 async def test_a_reconnect_request_resumes_the_session(discord_: DiscordHarness) -> None:

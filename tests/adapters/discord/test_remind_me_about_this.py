@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FakeClock
-from tests.adapters.discord.harness import DiscordHarness, is_ephemeral, text_of
 from tests.fakes import discord_payloads as p
+from tests.support.discord import DiscordHarness, is_ephemeral, text_of
 
 
 async def test_the_menu_opens_a_modal_that_asks_when(discord_: DiscordHarness) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FakeClock
-from tests.adapters.discord.harness import DiscordHarness, buttons_of, text_of
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_payloads import Member
+from tests.support.discord import DiscordHarness, buttons_of, text_of
 
 
 async def _due_dm(discord_: DiscordHarness, clock: FakeClock, member: Member) -> p.Json:

@@ -8,9 +8,9 @@ import pytest
 
 from bot.chat import ActionClicked, Choice, Event, Response, Select, reply
 from bot.router import CommandSpec, Router
-from tests.adapters.discord.harness import DiscordHarness
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
+from tests.support.discord import DiscordHarness
 
 
 class PickerCore:

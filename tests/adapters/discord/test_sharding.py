@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.app import Core
-from tests.adapters.discord.harness import FAST, DiscordHarness
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
+from tests.support.discord import FAST, DiscordHarness
 
 
 def _guild_on_shard(fake: FakeDiscord, shard: int, count: int) -> str:

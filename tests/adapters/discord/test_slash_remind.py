@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.adapters.discord.harness import DiscordHarness, buttons_of, is_ephemeral, text_of
+from tests.support.discord import DiscordHarness, buttons_of, is_ephemeral, text_of
 
 SATURDAY = int(datetime(2026, 11, 28, 13, 0, tzinfo=UTC).timestamp())
 

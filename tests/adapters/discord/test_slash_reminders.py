@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.adapters.discord.harness import DiscordHarness, buttons_of, is_ephemeral, text_of
 from tests.fakes import discord_payloads as p
+from tests.support.discord import DiscordHarness, buttons_of, is_ephemeral, text_of
 
 
 async def test_an_empty_list_says_how_to_start(discord_: DiscordHarness) -> None:

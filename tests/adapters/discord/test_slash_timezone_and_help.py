@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.app import Core
-from tests.adapters.discord.harness import DiscordHarness, is_ephemeral, text_of
 from tests.fakes.discord_payloads import Member
+from tests.support.discord import DiscordHarness, is_ephemeral, text_of
 
 SATURDAY_9_BERLIN = int(datetime(2026, 11, 28, 8, 0, tzinfo=UTC).timestamp())
 

@@ -13,9 +13,9 @@ from bot.app import Core
 from bot.chat import Event, Response
 from bot.delivery import Messenger
 from bot.router import Router
-from tests.adapters.discord.harness import FAST, DiscordHarness, is_ephemeral, text_of
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
+from tests.support.discord import FAST, DiscordHarness, is_ephemeral, text_of
 
 
 class HeldCore:

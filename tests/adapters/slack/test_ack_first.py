@@ -10,8 +10,8 @@ import pytest
 from bot.app import Core
 from bot.chat import Actor, Event, Reply, Response
 from bot.delivery import Messenger
-from tests.adapters.slack.conftest import SlackDriver, running
 from tests.fakes.slack_server import FakeSlack
+from tests.support.slack import SlackDriver, running
 
 
 class SlowCore:

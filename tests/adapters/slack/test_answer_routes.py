@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from adapters.slack.translate import Origin
 from bot.chat import Actor, Reply
-from tests.adapters.slack.conftest import MEMBER, SlackDriver, all_text
 from tests.fakes.slack_server import TEAM_ID
+from tests.support.slack import MEMBER, SlackDriver, all_text
 
 ALICE = Actor("slack", TEAM_ID, MEMBER)
 CHANNEL = Origin("C0TEAM", is_dm=False)

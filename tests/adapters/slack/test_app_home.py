@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import MEMBER, SlackDriver, all_text, button
+from tests.support.slack import MEMBER, SlackDriver, all_text, button
 
 
 async def test_home_shows_reminders_and_zone(slack: SlackDriver) -> None:

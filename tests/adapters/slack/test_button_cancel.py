@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import SlackDriver, button
+from tests.support.slack import SlackDriver, button
 
 
 async def test_cancel_from_the_confirmation(slack: SlackDriver) -> None:

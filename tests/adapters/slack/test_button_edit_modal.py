@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import SlackDriver, button
+from tests.support.slack import SlackDriver, button
 
 
 async def test_edit_opens_a_modal_and_saves(slack: SlackDriver) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import SlackDriver, button
+from tests.support.slack import SlackDriver, button
 
 
 async def test_remind_me_too(slack: SlackDriver) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.adapters.slack.conftest import SlackDriver, button
+from tests.support.slack import SlackDriver, button
 
 
 async def listing(slack: SlackDriver) -> dict[str, Any]:

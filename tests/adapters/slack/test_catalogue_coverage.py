@@ -4,7 +4,7 @@ form and message action of the catalogue has a Slack scenario (a new one fails t
 from __future__ import annotations
 
 from bot.app import Core
-from tests.adapters.slack.conftest import SlackDriver
+from tests.support.slack import SlackDriver
 
 # Where each is exercised through the real Bolt app, in both modes.
 SCENARIOS = {

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.app import Core
 from bot.clock import FakeClock
 from bot.storage.tables import Delivery
-from tests.adapters.slack.conftest import SlackDriver, all_text
 from tests.fakes.slack_server import RESPOND
+from tests.support.slack import SlackDriver, all_text
 
 
 async def statuses(core: Core) -> list[str]:

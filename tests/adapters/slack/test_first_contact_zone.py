@@ -3,7 +3,7 @@ change it."""
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import MEMBER, SlackDriver
+from tests.support.slack import MEMBER, SlackDriver
 
 
 async def test_zone_is_taken_from_the_slack_profile(slack: SlackDriver) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import MEMBER, SlackDriver, all_text
+from tests.support.slack import MEMBER, SlackDriver, all_text
 
 
 async def test_the_menu_lists_every_command(slack: SlackDriver) -> None:

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from bot.app import Core
 from bot.clock import FakeClock
-from bot.storage.tables import Draft, Reminder
-from tests.adapters.slack.conftest import CHANNEL, SlackDriver, all_text
+from bot.storage.tables import Flow, Reminder
 from tests.support.conversation import count
+from tests.support.slack import CHANNEL, SlackDriver, all_text
 
 
 async def test_remind_me_about_this_message(slack: SlackDriver, clock: FakeClock) -> None:
@@ -61,7 +61,7 @@ async def test_a_bad_time_keeps_the_modal_open_with_the_error_on_when(
     assert 0 < len(ack.body["errors"]["when"]) <= 150
     assert shortcut.posts == []  # nothing explained separately, nothing confirmed
     assert await count(core, Reminder) == 0
-    assert await count(core, Draft) == 1  # kept, so the open modal can still be submitted
+    assert await count(core, Flow) == 1  # kept, so the open modal can still be submitted
 
     again = await slack.submit(modal, {"when": "in 2 hours", "what": "read it"})  # fixed
 

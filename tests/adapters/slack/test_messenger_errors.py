@@ -13,8 +13,8 @@ from adapters.slack.messenger import SlackMessenger, web_client
 from adapters.slack.render import Renderer
 from bot.chat import Recipient, Reply
 from bot.delivery import DeliveryError
-from tests.adapters.slack.conftest import FAST
 from tests.fakes.slack_server import BOT_TOKEN, TEAM_ID, FakeSlack
+from tests.support.slack import FAST
 
 ALICE = Recipient("slack", TEAM_ID, "U0ALICE")
 

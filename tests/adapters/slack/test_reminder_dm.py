@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from tests.adapters.slack.conftest import MEMBER, SlackDriver, all_text, button
+from tests.support.slack import MEMBER, SlackDriver, all_text, button
 
 
 async def next_dm(slack: SlackDriver, count: int = 1) -> dict[str, Any]:

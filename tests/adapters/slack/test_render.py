@@ -13,7 +13,7 @@ from adapters.slack.render import PARTS, TOKENS, Renderer
 from bot import markup
 from bot.chat import Button, ButtonStyle, Choice, Field, Form, FormInput, Image, Reply, Select
 from bot.markup import TokenKind
-from tests.adapters.slack.conftest import all_text
+from tests.support.slack import all_text
 
 R = Renderer(frozenset({"remind", "help"}))
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.app import Core
-from tests.adapters.slack.conftest import SlackDriver, button
 from tests.adapters.slack.test_slash_remind import reminder_texts
+from tests.support.slack import SlackDriver, button
 
 
 async def test_a_replayed_command_stores_one_reminder(slack: SlackDriver, core: Core) -> None:

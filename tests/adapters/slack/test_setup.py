@@ -10,10 +10,10 @@ import pytest
 from adapters.slack.messenger import web_client
 from adapters.slack.setup import SlackNotConfigured, run_slack, slack_running
 from bot.app import Core
-from tests.adapters.slack.conftest import FAST, SIGNING_SECRET, slack_settings
 from tests.conftest import make_settings
 from tests.fakes.slack_server import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.support.network import NonLoopbackTraffic
+from tests.support.slack import FAST, SIGNING_SECRET, slack_settings
 
 
 async def test_both_modes_can_run_at_once(core: Core, fake_slack: FakeSlack) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from bot.app import Core
-from tests.adapters.slack.conftest import SlackDriver, encode, sign
 from tests.adapters.slack.test_slash_remind import reminder_texts
+from tests.support.slack import SlackDriver, encode, sign
 
 
 async def test_a_correctly_signed_request_is_accepted(http_slack: SlackDriver) -> None:

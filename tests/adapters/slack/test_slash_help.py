@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import SlackDriver
+from tests.support.slack import SlackDriver
 
 
 async def test_help_lists_the_catalogue_as_mentor_subcommands(slack: SlackDriver) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.app import Core
 from bot.storage.tables import Reminder
-from tests.adapters.slack.conftest import SlackDriver, button
+from tests.support.slack import SlackDriver, button
 
 
 async def reminder_texts(core: Core) -> list[str]:

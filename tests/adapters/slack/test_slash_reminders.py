@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import SlackDriver, button, buttons
+from tests.support.slack import SlackDriver, button, buttons
 
 
 async def test_empty_list_says_how_to_start(slack: SlackDriver) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import SlackDriver
+from tests.support.slack import SlackDriver
 
 
 async def test_set_and_show_the_zone(slack: SlackDriver) -> None:

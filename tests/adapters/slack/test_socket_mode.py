@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import SlackDriver
 from tests.fakes.slack_server import APP_TOKEN
+from tests.support.slack import SlackDriver
 
 
 async def test_connects_with_the_app_token(socket_slack: SlackDriver) -> None:
