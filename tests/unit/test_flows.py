@@ -59,7 +59,7 @@ async def db_core(database_url: str, clock: FakeClock) -> AsyncIterator[Core]:
 
 async def member(core: Core, user: str) -> MemberInfo:
     async with core.sessions.begin() as session:
-        return await Profiles("UTC").member(session, Actor("console", "local", user))
+        return await Profiles("UTC", core.clock).member(session, Actor("console", "local", user))
 
 
 async def answer(
