@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from bot import markup, timefmt
+from bot import markup, paging, timefmt
 from bot.chat import (
     ActionClicked,
     Actor,
@@ -219,7 +219,8 @@ class ReminderCommands:
         return await self._list(event.actor, page, update=False)
 
     async def page(self, event: ActionClicked) -> Response:
-        return await self._list(event.actor, _int(event.value, default=1), update=True)
+        _, number = paging.decode(event.value)
+        return await self._list(event.actor, number, update=True)
 
     async def _list(self, actor: Actor, page: int, *, update: bool) -> Response:
         async with self.context.transaction(actor) as (session, member):
