@@ -29,7 +29,7 @@ def test_every_reply_part_renders() -> None:
         "**Hi** __there__ `code` [docs](https://example.org/a?b=1&c=2) <t:1795442400|Mon 15:00>",
         fields=(Field("Zone", "Europe/Berlin"),),
         buttons=((Button("Cancel", "rem.cancel", "7", ButtonStyle.DANGER),),),
-        select=Select("pick", "Choose", (Choice("One", "1"),)),
+        selects=(Select("pick", "Choose", (Choice("One", "1"),)),),
         image=Image("https://example.org/i.png", "chart"),
     )
     blocks = R.blocks(reply)
