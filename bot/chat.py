@@ -7,6 +7,7 @@ show, so a reply that is valid here renders on every platform.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -203,6 +204,14 @@ class Attachment:
     filename: str
     data: bytes
     media_type: str = "application/octet-stream"
+
+    @property
+    def typed_name(self) -> str:
+        """The file name with its media type's extension (`report` as image/png -> report.png):
+        Discord and Slack tell a file's type from its name."""
+        if "." in self.filename.lstrip("."):
+            return self.filename
+        return self.filename + (mimetypes.guess_extension(self.media_type) or "")
 
 
 FormInputKind = Literal["text", "choice"]

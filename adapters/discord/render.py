@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import mimetypes
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,7 +91,7 @@ class Outgoing:
     def discord_files(self) -> list[discord.File]:
         """Fresh `discord.File`s for one send (a File is read once, a retry needs new ones)."""
         return [
-            discord.File(io.BytesIO(attachment.data), filename=file_name(attachment))
+            discord.File(io.BytesIO(attachment.data), filename=attachment.typed_name)
             for attachment in self.files
         ]
 
@@ -212,15 +211,6 @@ def _field_errors(reply: Reply, draft: _Draft) -> None:
 
 def _attachments(reply: Reply, draft: _Draft) -> None:
     draft.files = reply.attachments
-
-
-def file_name(attachment: Attachment) -> str:
-    """Discord derives a file's type from its name, so the name carries the media type's
-    extension (`report` as image/png is sent as `report.png`)."""
-    name = attachment.filename
-    if "." not in name.lstrip("."):
-        name += mimetypes.guess_extension(attachment.media_type) or ""
-    return name
 
 
 PARTS: dict[str, Callable[[Reply, _Draft], None]] = {
