@@ -58,7 +58,11 @@ TRACKS = (
 LEVELS = (Choice("New", "new"), Choice("Some experience", "some"), Choice("Senior", "senior"))
 TOPICS = ("pytorch basics", "python packaging", "pandas tricks", "prompt design")
 
-REPORT = CommandSpec("report", "A report with files")
+REPORT = CommandSpec(
+    "report",
+    "A report with files",
+    options=(OptionSpec("private", "Only for me", kind="boolean"),),
+)
 PICK = CommandSpec("pick", "Choose tracks")
 SURVEY = CommandSpec("survey", "A short survey")
 FIND = CommandSpec(
@@ -91,8 +95,9 @@ class Showcase:
     async def report(self, event: Invocation) -> Response:
         self.events.append(event)
         row = (link_button("Docs", DOCS), Button("Sent", "show.sent", disabled=True))
+        private = bool(event.options.get("private", False))
         return reply(
-            "📊 Your **report**", attachments=(CHART, EXPORT), buttons=(row,), private=False
+            "📊 Your **report**", attachments=(CHART, EXPORT), buttons=(row,), private=private
         )
 
     async def pick(self, event: Invocation) -> Response:
