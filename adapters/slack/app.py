@@ -169,7 +169,7 @@ class SlackApp:
 
     def _completions(self, event: Invocation) -> list[Block]:
         """External selects for the autocompleting options a command was sent without."""
-        spec = self.core.router.commands.get(event.command, (None, None))[0]
+        spec = next((s for s in self.core.router.catalogue if s.name == event.command), None)
         if spec is None:
             return []
         missing = [o for o in spec.options if o.autocomplete and o.name not in event.options]
