@@ -8,6 +8,7 @@ reads what the core received from `events`.
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import zlib
 
@@ -81,6 +82,8 @@ class Showcase:
 
     def __init__(self) -> None:
         self.events: list[Event] = []
+        self.gate = asyncio.Event()  # `/report` answers once it is open (tests hold it shut)
+        self.gate.set()
 
     def register(self, router: Router) -> None:
         router.command(REPORT, self.report)
@@ -94,6 +97,7 @@ class Showcase:
 
     async def report(self, event: Invocation) -> Response:
         self.events.append(event)
+        await self.gate.wait()
         row = (link_button("Docs", DOCS), Button("Sent", "show.sent", disabled=True))
         private = bool(event.options.get("private", False))
         return reply(

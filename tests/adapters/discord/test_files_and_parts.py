@@ -7,13 +7,14 @@ Discord keeps every uploaded file, so the tests see the bytes, names and types t
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
 from adapters.discord.messenger import DiscordMessenger
 from bot.app import Core
 from bot.chat import ActionClicked, Channel, FormSubmitted, Recipient, Reply
-from tests.adapters.discord.harness import DiscordHarness
+from tests.adapters.discord.harness import FAST, DiscordHarness
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.showcase import CHART, DOCS, EXPORT, Showcase
@@ -28,6 +29,22 @@ async def shown(fake: FakeDiscord, core: Core) -> AsyncIterator[tuple[DiscordHar
     try:
         yield harness, showcase
     finally:
+        await harness.stop()
+
+
+@pytest.fixture
+async def deferred(
+    fake: FakeDiscord, core: Core
+) -> AsyncIterator[tuple[DiscordHarness, Showcase]]:
+    """A core slower than `defer_after`: the answer is deferred, its files follow later."""
+    showcase = Showcase()
+    showcase.register(core.router)
+    harness = DiscordHarness(fake, core, replace(FAST, defer_after=0.05))
+    await harness.start()
+    try:
+        yield harness, showcase
+    finally:
+        showcase.gate.set()
         await harness.stop()
 
 
@@ -50,6 +67,24 @@ async def test_a_reply_to_a_command_uploads_its_files(
     link, sent = components(message)
     assert (link["style"], link["url"], link.get("custom_id")) == (5, DOCS, None)
     assert sent["disabled"] is True and sent["label"] == "Sent"
+
+
+@pytest.mark.parametrize("private", [False, True])
+async def test_a_deferred_answer_still_uploads_its_files(
+    deferred: tuple[DiscordHarness, Showcase], private: bool
+) -> None:
+    harness, showcase = deferred
+    showcase.gate.clear()
+    record = await harness.slash("report", harness.member("ann"), private=private)
+    assert record.callback_type == p.DEFERRED_MESSAGE
+    showcase.gate.set()
+
+    [message] = await harness.settled(record)
+
+    assert [(f.filename, f.data) for f in harness.fake.files_of(message)] == [
+        ("chart.png", CHART.data),
+        ("reminders.csv", EXPORT.data),
+    ]
 
 
 async def test_a_dm_and_a_channel_post_carry_files(
