@@ -7,24 +7,30 @@ show, so a reply that is valid here renders on every platform.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
 # Limits both platforms can show (Discord is usually the tighter one; Slack's in comments).
-MAX_TEXT = 2000  # Discord message content; Slack section text is 3,000
+MAX_TEXT = 16_000  # markup; Discord splits it into 2,000-character messages, Slack into sections
 MAX_BUTTONS_PER_ROW = 5  # Discord action row; Slack actions block takes 25
-MAX_BUTTON_ROWS = 5  # Discord: 5 rows a message
+MAX_BUTTON_ROWS = 5  # Discord: 5 rows a message (each select takes one row too)
 MAX_BUTTON_LABEL = 75  # Slack button text 75, Discord 80
+MAX_URL = 512  # Discord link button URL; Slack takes 3,000
 MAX_CHOICES = 25  # Discord autocomplete/choices; Slack static_select takes 100
+MAX_CHOICE_LABEL = 75  # Slack option text 75; Discord 100
+MAX_CHOICE_DESCRIPTION = 75  # Slack option description 75; Discord 100
 MAX_FORM_INPUTS = 5  # Discord modal; Slack allows 100 blocks a view
 MAX_FIELDS = 10  # Slack section fields; Discord embeds allow 25
 MAX_FIELD_TEXT = 1000  # Discord embed field value 1,024; Slack field 2,000
-MAX_FORM_TITLE = 24  # Slack modal title 24; Discord 45
+MAX_FORM_TITLE = 24  # Slack modal title and submit label 24; Discord 45
 MAX_VALUE = 100  # button value / custom_id budget (Discord custom_id is 100 chars)
+MAX_ATTACHMENTS = 10  # Discord: 10 files a message; Slack completes up to 10 in one call
+MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024  # all files of one reply; Discord allows 10 MiB unboosted
+MAX_FILENAME = 100
 
-Platform = Literal["console", "discord", "slack"]
 OptionValue = str | int | float | bool
 
 
@@ -77,13 +83,22 @@ class Invocation:
 
 @dataclass(frozen=True)
 class ActionClicked:
-    """A button press or a select-menu choice (`value` is the chosen option for selects)."""
+    """A button press or a select-menu choice.
+
+    For selects `values` holds every chosen option (several for a multi-select) and `value` the
+    first of them, so single-choice handlers read `value` alone.
+    """
 
     action_id: str
     value: str
     actor: Actor
     place: Place
     message: MessageRef | None = None
+    values: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.values and self.value:
+            object.__setattr__(self, "values", (self.value,))
 
 
 @dataclass(frozen=True)
@@ -111,6 +126,15 @@ class Autocomplete:
 Event = Invocation | ActionClicked | FormSubmitted | Autocomplete
 
 
+@dataclass(frozen=True)
+class Channel:
+    """A shared channel the bot posts into (a weekly digest, an admin report)."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+
+
 class ButtonStyle(Enum):
     DEFAULT = "default"
     PRIMARY = "primary"
@@ -119,29 +143,48 @@ class ButtonStyle(Enum):
 
 @dataclass(frozen=True)
 class Button:
-    """A button: ids only, never state; the handler re-reads the database when pressed."""
+    """A button: ids only, never state; the handler re-reads the database when pressed.
+
+    A button with a `url` is a link: it opens the page and never reaches the core, so it has no
+    `action_id`. A `disabled` button is shown greyed out (e.g. the answer already chosen).
+    """
 
     label: str
-    action_id: str
+    action_id: str = ""
     value: str = ""
     style: ButtonStyle = ButtonStyle.DEFAULT
+    url: str = ""
+    disabled: bool = False
+
+
+def link_button(label: str, url: str) -> Button:
+    """A button that opens `url` in the browser."""
+    return Button(label, url=url)
 
 
 @dataclass(frozen=True)
 class Choice:
-    """An autocomplete suggestion or a select-menu option."""
+    """An autocomplete suggestion, a select-menu option or a choice in a form."""
 
     label: str
     value: str
+    description: str = ""
 
 
 @dataclass(frozen=True)
 class Select:
-    """A select menu; choosing an option arrives as ActionClicked(action_id, value=choice.value)."""
+    """A select menu: choosing arrives as ActionClicked(action_id, value, values).
+
+    `multi` lets the member choose between `min` and `max` options at once (all of them arrive
+    in `ActionClicked.values`).
+    """
 
     action_id: str
     placeholder: str
     choices: tuple[Choice, ...]
+    multi: bool = False
+    min: int = 1
+    max: int = 1
 
 
 @dataclass(frozen=True)
@@ -158,7 +201,32 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: a PNG chart, a CSV or JSON export."""
+
+    filename: str
+    data: bytes
+    media_type: str = "application/octet-stream"
+
+    @property
+    def typed_name(self) -> str:
+        """The file name with its media type's extension (`report` as image/png -> report.png):
+        Discord and Slack tell a file's type from its name."""
+        if "." in self.filename.lstrip("."):
+            return self.filename
+        return self.filename + (mimetypes.guess_extension(self.media_type) or "")
+
+
+FormInputKind = Literal["text", "choice"]
+
+
+@dataclass(frozen=True)
 class FormInput:
+    """One input of a form: free text, or one of `choices` (`kind="choice"`).
+
+    A choice input's submitted value is the chosen `Choice.value`; its `default` names one.
+    """
+
     input_id: str
     label: str
     placeholder: str = ""
@@ -166,6 +234,8 @@ class FormInput:
     multiline: bool = False
     required: bool = True
     max_length: int = 1000
+    kind: FormInputKind = "text"
+    choices: tuple[Choice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,34 +258,93 @@ class Reply:
     A reply with a `form` opens that form; its other parts are ignored by platforms that cannot
     show both. `field_errors` ((input_id, message), ...) on a reply to a FormSubmitted names
     which inputs were wrong: platforms that can show errors on the form keep it open, others
-    show `text`.
+    show `text`. `attachments` are files sent with the message (where a platform cannot keep
+    files private, e.g. Slack in a channel, a private reply's files go to the member's DM).
     """
 
     text: str = ""
     fields: tuple[Field, ...] = ()
     buttons: tuple[tuple[Button, ...], ...] = ()
-    select: Select | None = None
+    selects: tuple[Select, ...] = ()
     private: bool = True
     image: Image | None = None
     form: Form | None = None
     update: bool = False
     field_errors: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
-        if len(self.buttons) > MAX_BUTTON_ROWS - (1 if self.select else 0):
-            raise ValueError("too many button rows")
+        if len(self.text) > MAX_TEXT:
+            raise ValueError(f"text longer than {MAX_TEXT} characters")
+        if len(self.buttons) + len(self.selects) > MAX_BUTTON_ROWS:
+            raise ValueError("too many rows of buttons and selects")
         for row in self.buttons:
             if not 0 < len(row) <= MAX_BUTTONS_PER_ROW:
                 raise ValueError("a button row holds 1 to 5 buttons")
             for button in row:
-                if len(button.label) > MAX_BUTTON_LABEL or len(button.value) > MAX_VALUE:
-                    raise ValueError(f"button too large: {button.label!r}")
+                _check_button(button)
         if len(self.fields) > MAX_FIELDS:
             raise ValueError("too many fields")
-        if self.select and not 0 < len(self.select.choices) <= MAX_CHOICES:
-            raise ValueError("a select holds 1 to 25 choices")
-        if self.form and not 0 < len(self.form.inputs) <= MAX_FORM_INPUTS:
-            raise ValueError("a form holds 1 to 5 inputs")
+        for part in self.fields:
+            if len(part.value) > MAX_FIELD_TEXT:
+                raise ValueError(f"field {part.name!r} longer than {MAX_FIELD_TEXT} characters")
+        for select in self.selects:
+            _check_select(select)
+        if self.form is not None:
+            _check_form(self.form)
+        _check_attachments(self.attachments)
+
+
+def _check_button(button: Button) -> None:
+    if len(button.label) > MAX_BUTTON_LABEL or len(button.value) > MAX_VALUE:
+        raise ValueError(f"button too large: {button.label!r}")
+    if button.url:
+        if button.action_id or button.value:
+            raise ValueError(f"a link button carries no action: {button.label!r}")
+        if not button.url.startswith(("https://", "http://")) or len(button.url) > MAX_URL:
+            raise ValueError(f"a link button needs an http(s) URL of at most {MAX_URL}")
+    elif not button.action_id:
+        raise ValueError(f"button {button.label!r} has neither an action nor a URL")
+
+
+def _check_choices(choices: tuple[Choice, ...]) -> None:
+    if not 0 < len(choices) <= MAX_CHOICES:
+        raise ValueError("a select holds 1 to 25 choices")
+    for choice in choices:
+        too_long = len(choice.label) > MAX_CHOICE_LABEL or len(choice.value) > MAX_VALUE
+        if too_long or len(choice.description) > MAX_CHOICE_DESCRIPTION:
+            raise ValueError(f"choice too large: {choice.label!r}")
+
+
+def _check_select(select: Select) -> None:
+    _check_choices(select.choices)
+    if select.multi and not 1 <= select.min <= select.max <= len(select.choices):
+        raise ValueError("a multi-select needs 1 <= min <= max <= number of choices")
+
+
+def _check_form(form: Form) -> None:
+    if not 0 < len(form.inputs) <= MAX_FORM_INPUTS:
+        raise ValueError("a form holds 1 to 5 inputs")
+    if len(form.title) > MAX_FORM_TITLE or len(form.submit_label) > MAX_FORM_TITLE:
+        raise ValueError(f"form title and submit label hold {MAX_FORM_TITLE} characters")
+    for spec in form.inputs:
+        if spec.kind == "choice":
+            _check_choices(spec.choices)
+        elif spec.choices:
+            raise ValueError(f"text input {spec.input_id!r} has choices")
+
+
+def _check_attachments(attachments: tuple[Attachment, ...]) -> None:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValueError(f"a reply carries at most {MAX_ATTACHMENTS} files")
+    if sum(len(attachment.data) for attachment in attachments) > MAX_ATTACHMENT_BYTES:
+        raise ValueError(f"a reply's files hold at most {MAX_ATTACHMENT_BYTES} bytes")
+    for attachment in attachments:
+        name = attachment.filename
+        if not name or len(name) > MAX_FILENAME or "/" in name or "\\" in name:
+            raise ValueError(f"bad attachment file name {name!r}")
+        if name.startswith(".") or "/" not in attachment.media_type:
+            raise ValueError(f"bad attachment {name!r} ({attachment.media_type})")
 
 
 @dataclass(frozen=True)
@@ -240,6 +369,33 @@ class Response:
         return "\n".join(reply.text for reply in self.replies)
 
 
-def reply(text: str = "", **parts: object) -> Response:
+def reply(
+    text: str = "",
+    *,
+    fields: tuple[Field, ...] = (),
+    buttons: tuple[tuple[Button, ...], ...] = (),
+    selects: tuple[Select, ...] = (),
+    private: bool = True,
+    image: Image | None = None,
+    form: Form | None = None,
+    update: bool = False,
+    field_errors: tuple[tuple[str, str], ...] = (),
+    attachments: tuple[Attachment, ...] = (),
+) -> Response:
     """One-reply response: `reply("Done.", private=False)`."""
-    return Response(replies=(Reply(text, **parts),))  # type: ignore[arg-type]
+    return Response(
+        replies=(
+            Reply(
+                text,
+                fields=fields,
+                buttons=buttons,
+                selects=selects,
+                private=private,
+                image=image,
+                form=form,
+                update=update,
+                field_errors=field_errors,
+                attachments=attachments,
+            ),
+        )
+    )

@@ -1,4 +1,4 @@
-"""How the core sends direct messages: the Messenger port and the limits around it.
+"""How the core reaches members and channels: the Messenger port and the limits around it.
 
 Adapters implement `Messenger`; the core never knows which platform it talks to. Every send goes
 through a per-platform token bucket and a bound on messages in flight, so a burst (10,000 weekly
@@ -11,7 +11,7 @@ import asyncio
 import time
 from typing import Protocol
 
-from bot.chat import Recipient, Reply
+from bot.chat import Channel, Recipient, Reply
 
 
 class DeliveryError(Exception):
@@ -29,7 +29,11 @@ class DeliveryError(Exception):
 
 
 class Messenger(Protocol):
-    """One platform's way to reach a member privately."""
+    """One platform's way to reach a member privately, or to post in a shared channel.
+
+    A reply's attachments travel with it on both routes (Discord uploads them with the message,
+    Slack shares them after it through its external upload flow, the console saves them).
+    """
 
     platform: str
 
@@ -38,6 +42,14 @@ class Messenger(Protocol):
 
         `key` is stable for one delivery: platforms that support idempotent sends (Discord's
         nonce with enforce_nonce) use it so a retried send cannot show up twice.
+        """
+        ...
+
+    async def post(self, channel: Channel, reply: Reply, *, key: str) -> str:
+        """Post `reply` in `channel` (a digest, an admin report) and return the message id.
+
+        `key` is stable for one delivery, as for `send_direct`. Errors are `DeliveryError`s;
+        `permanent` ones mean the bot cannot post there (not in the channel, archived).
         """
         ...
 

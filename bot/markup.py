@@ -109,11 +109,18 @@ def to_plain(markup: str) -> str:
     return "".join(parts)
 
 
-def truncate(markup_text: str, limit: int) -> str:
-    """Cut member text (already escaped or plain) to `limit` characters with an ellipsis."""
-    if len(markup_text) <= limit:
-        return markup_text
-    cut = markup_text[: limit - 1]
-    if cut.endswith("\\") and not cut.endswith("\\\\"):
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut.
+
+    The one cutter for every surface: member text in markup, plain labels, placeholders. A cut
+    never leaves a dangling markup escape (a lone trailing backslash).
+    """
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    cut = text[: limit - 1]
+    trailing = len(cut) - len(cut.rstrip("\\"))
+    if trailing % 2:
         cut = cut[:-1]
     return cut + "…"

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
         ge=0,
         description="Non-interactive console: after input ends, wait for reminders due this soon.",
     )
+    console_files_dir: str = Field(
+        "mentorbot-files",
+        description="Folder (relative to the working directory) the console saves files into.",
+    )
 
     discord_token: SecretStr | None = Field(None, description="Discord bot token.")
     discord_application_id: str | None = Field(

@@ -16,13 +16,16 @@ import asyncio
 import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from adapters.console.render import render
+from adapters.console.render import form_prompt, form_value, multi_numbers, render
 from bot.app import Core
 from bot.chat import (
     ActionClicked,
     Actor,
+    Attachment,
     Button,
+    Channel,
     Event,
     Form,
     FormSubmitted,
@@ -105,6 +108,12 @@ class ConsoleMessenger:
         self.chat.dms.put_nowait(dm)
         return f"dm{next(self._ids)}"
 
+    async def post(self, channel: Channel, reply: Reply, *, key: str) -> str:
+        """A post in a shared channel: anyone at the console may press its buttons."""
+        header = f"📣 #{channel.channel_id}:"
+        self.chat.emit([header, *self.chat.show(reply, owner="", shared=True)])
+        return f"post{next(self._ids)}"
+
 
 class ConsoleChat:
     def __init__(
@@ -138,7 +147,7 @@ class ConsoleChat:
         if self.output is not None:
             self.output(lines)
 
-    def show(self, reply: Reply, owner: str) -> Said:
+    def show(self, reply: Reply, owner: str, *, shared: bool = False) -> Said:
         shown: dict[str, int] = {}
 
         def number(button: Button) -> int:
@@ -147,13 +156,26 @@ class ConsoleChat:
             shown[button.label] = value
             return value
 
-        lines = render(reply, number)
+        lines = render(reply, number, self.save)
         if reply.update:
             lines = ["(updated)", *lines]
-        if reply.private and not self.place.is_dm:
+        if reply.private and not self.place.is_dm and not shared:
             lines = ["(only you can see this)", *lines]
         self.replies.append(reply)
         return Said(lines, shown, (reply,))
+
+    def save(self, attachment: Attachment) -> Path:
+        """Write a file the bot sent into the files folder (never over an earlier one)."""
+        folder = Path(self.core.settings.console_files_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = Path(attachment.filename).name
+        path = folder / name
+        for n in itertools.count(2):
+            if not path.exists():
+                break
+            path = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+        path.write_bytes(attachment.data)
+        return path
 
     async def say(self, line: str, *, as_user: str | None = None) -> Said:
         """Type one line; returns what the bot answered (DMs arrive separately: `next_dm`)."""
@@ -183,7 +205,7 @@ class ConsoleChat:
             if reply.form is not None:
                 self.form = PendingForm(reply.form, self.place, event.actor)
                 self.replies.append(reply)
-                said.add(Said([f"📝 {reply.form.title}", self._prompt(self.form)], {}, (reply,)))
+                said.add(Said([f"📝 {reply.form.title}", *self._prompt(self.form)], {}, (reply,)))
             else:
                 said.add(self.show(reply, owner=event.actor.user_id))
         for choice in response.choices:
@@ -191,11 +213,8 @@ class ConsoleChat:
         self.emit(said)
         return said
 
-    def _prompt(self, pending: PendingForm) -> str:
-        field_spec = pending.form.inputs[pending.next_input]
-        optional = "" if field_spec.required else " (optional, Enter to skip)"
-        default = f" [{field_spec.default[:60]}]" if field_spec.default else ""
-        return f"  {field_spec.label}{optional}{default}:"
+    def _prompt(self, pending: PendingForm) -> list[str]:
+        return form_prompt(pending.form.inputs[pending.next_input])
 
     async def _fill_form(self, text: str) -> Said:
         pending = self.form
@@ -204,12 +223,14 @@ class ConsoleChat:
         if text == "/cancel":
             self.form = None
             return self._note(["Form cancelled."])
-        value = text or spec.default
+        value = form_value(spec, text)
+        if value is None:
+            return self._note([f"  Please type one of the numbers for {spec.label} (or /cancel)."])
         if spec.required and not value:
             return self._note([f"  {spec.label} is needed (or /cancel)."])
-        pending.values[spec.input_id] = value[: spec.max_length]
+        pending.values[spec.input_id] = value
         if pending.next_input < len(pending.form.inputs):
-            return self._note([self._prompt(pending)])
+            return self._note(self._prompt(pending))
         self.form = None
         return await self._send(
             FormSubmitted(
@@ -224,6 +245,9 @@ class ConsoleChat:
     def _event(self, text: str, actor: Actor) -> Event | list[str]:
         if text.lstrip("#").isdigit():
             return self._press(int(text.lstrip("#")), actor)
+        numbers = multi_numbers(text)
+        if numbers is not None:
+            return self._choose(numbers, actor)
         triggered = self._triggered(text)
         if triggered is not None and triggered.rest is not None:
             return Invocation(triggered.name, {triggered.rest: text}, actor, self.place)
@@ -283,6 +307,15 @@ class ConsoleChat:
             return [f"There is no button [{number}]."]
         button, _owner = found
         return ActionClicked(button.action_id, button.value, actor, self.place)
+
+    def _choose(self, numbers: list[int], actor: Actor) -> Event | list[str]:
+        """Several choices of one multi-select at once (`1,3`)."""
+        found = [self.buttons.get(number) for number in numbers]
+        chosen = [entry[0] for entry in found if entry is not None]
+        if len(chosen) < len(numbers) or len({button.action_id for button in chosen}) != 1:
+            return ["Type numbers of one menu's choices, e.g. `1,3`."]
+        values = tuple(button.value for button in chosen)
+        return ActionClicked(chosen[0].action_id, values[0], actor, self.place, values=values)
 
 
 def _place(in_channel: bool) -> Place:

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.markup import truncate
 from bot.router import CommandSpec, MessageActionSpec, OptionSpec
 
 RunCommand = Callable[[discord.Interaction[Any], str], Awaitable[None]]
@@ -36,8 +37,7 @@ INSTALLS = app_commands.AppInstallationType(guild=True, user=False)
 
 
 def _describe(text: str) -> str:
-    text = text.strip() or "…"
-    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
+    return truncate(text.strip() or "…", MAX_DESCRIPTION)
 
 
 def _annotation(option: OptionSpec) -> Any:

@@ -20,8 +20,8 @@ import aiohttp
 import discord
 
 from adapters.discord import render
-from adapters.discord.respond import view_of
-from bot.chat import Recipient, Reply
+from adapters.discord.respond import send_kwargs
+from bot.chat import Channel, Recipient, Reply
 from bot.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -83,27 +83,38 @@ class DiscordMessenger:
             message_id = await self._send(user_id, message, nonce(key, part))
         return message_id
 
-    async def _send(self, user_id: int, message: render.Outgoing, nonce_: str) -> str:
+    async def post(self, channel: Channel, reply: Reply, *, key: str) -> str:
+        """Post `reply` in a server channel (with the same nonce protection as a DM)."""
+        messages = render.render(reply).messages
+        message_id = ""
+        for part, message in enumerate(messages):
+            message_id = await self._send(None, message, nonce(key, part), int(channel.channel_id))
+        return message_id
+
+    async def _send(
+        self,
+        user_id: int | None,
+        message: render.Outgoing,
+        nonce_: str,
+        channel_id: int | None = None,
+    ) -> str:
+        """Send to `channel_id`, or to `user_id`'s DM channel (opened on demand)."""
         for attempt in range(self.connection_retries + 1):
             try:
-                channel = self.client.get_partial_messageable(
-                    await self._channel(user_id), type=discord.ChannelType.private
-                )
-                kwargs: dict[str, Any] = {
-                    "content": message.content,
-                    "embeds": list(message.embeds),
-                    "allowed_mentions": render.ALLOWED_MENTIONS,
-                    "nonce": nonce_,
-                }
-                view = view_of(message.items)
-                if view is not None:
-                    kwargs["view"] = view
+                if channel_id is not None:
+                    channel = self.client.get_partial_messageable(channel_id)
+                else:
+                    assert user_id is not None
+                    channel = self.client.get_partial_messageable(
+                        await self._channel(user_id), type=discord.ChannelType.private
+                    )
+                kwargs: dict[str, Any] = send_kwargs(message) | {"nonce": nonce_}
                 sent = await channel.send(**kwargs)
                 return str(sent.id)
             except discord.RateLimited as error:
                 raise DeliveryError("rate_limited", retry_after=error.retry_after) from error
             except discord.NotFound as error:
-                if error.code != UNKNOWN_CHANNEL or attempt:
+                if error.code != UNKNOWN_CHANNEL or attempt or user_id is None:
                     raise delivery_error(error) from error
                 self._channels.pop(user_id, None)  # a stale DM channel: open it again
             except discord.HTTPException as error:
@@ -111,7 +122,7 @@ class DiscordMessenger:
             except _CONNECTION_ERRORS as error:
                 if attempt == self.connection_retries:
                     raise DeliveryError("connection_lost") from error
-                log.info("DM to %s: connection lost (%s); retrying", user_id, error)
+                log.info("send to %s: connection lost (%s); retrying", user_id or channel_id, error)
                 await asyncio.sleep(self.backoff * 2**attempt)
         raise DeliveryError("connection_lost")
 

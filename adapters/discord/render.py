@@ -10,6 +10,7 @@ several messages (2,000 each), buttons riding on the last one.
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,14 +20,26 @@ from discord import app_commands
 
 from adapters.discord.translate import encode_custom_id
 from bot import markup
-from bot.chat import Button, ButtonStyle, Choice, Form, Reply, Response
-from bot.markup import Token, TokenKind
+from bot.chat import (
+    Attachment,
+    Button,
+    ButtonStyle,
+    Choice,
+    Form,
+    FormInput,
+    Reply,
+    Response,
+    Select,
+)
+from bot.markup import Token, TokenKind, truncate
 
 MAX_CONTENT = 2000
 MAX_EMBED_DESCRIPTION = 4096
 MAX_FIELD_NAME = 256
 MAX_FIELD_VALUE = 1024
 MAX_CHOICE = 100
+MAX_OPTION_DESCRIPTION = 100
+MAX_URL = 512
 MAX_CHOICES = 25
 MAX_MODAL_TITLE = 45
 MAX_INPUT_LABEL = 45
@@ -73,6 +86,14 @@ class Outgoing:
     items: tuple[Item, ...] = ()
     ephemeral: bool = True
     update: bool = False
+    files: tuple[Attachment, ...] = ()
+
+    def discord_files(self) -> list[discord.File]:
+        """Fresh `discord.File`s for one send (a File is read once, a retry needs new ones)."""
+        return [
+            discord.File(io.BytesIO(attachment.data), filename=attachment.typed_name)
+            for attachment in self.files
+        ]
 
 
 @dataclass
@@ -83,6 +104,7 @@ class _Draft:
     ephemeral: bool = True
     update: bool = False
     modal: discord.ui.Modal | None = None
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,8 +122,8 @@ def _text(reply: Reply, draft: _Draft) -> None:
 def _fields(reply: Reply, draft: _Draft) -> None:
     for part in reply.fields:
         draft.embed.add_field(
-            name=_cut(markdown(part.name), MAX_FIELD_NAME) or EMPTY,
-            value=_cut(markdown(part.value), MAX_FIELD_VALUE) or EMPTY,
+            name=truncate(markdown(part.name), MAX_FIELD_NAME) or EMPTY,
+            value=truncate(markdown(part.value), MAX_FIELD_VALUE) or EMPTY,
             inline=part.inline,
         )
 
@@ -114,10 +136,20 @@ _STYLES = {
 
 
 def button(spec: Button, row: int) -> discord.ui.Button[Any]:
+    """An action button, or a link button (Discord's link style: opens the URL, no click)."""
+    if spec.url:
+        return discord.ui.Button(
+            label=spec.label,
+            url=spec.url[:MAX_URL],
+            style=discord.ButtonStyle.link,
+            disabled=spec.disabled,
+            row=row,
+        )
     return discord.ui.Button(
         label=spec.label,
         custom_id=encode_custom_id(spec.action_id, spec.value),
         style=_STYLES[spec.style],
+        disabled=spec.disabled,
         row=row,
     )
 
@@ -127,21 +159,32 @@ def _buttons(reply: Reply, draft: _Draft) -> None:
         draft.items.extend(button(spec, row) for spec in buttons)
 
 
-def _select(reply: Reply, draft: _Draft) -> None:
-    if reply.select is None:
-        return
-    options = [
-        discord.SelectOption(label=_cut(c.label, MAX_CHOICE), value=c.value[:MAX_CHOICE])
-        for c in reply.select.choices
-    ]
-    draft.items.append(
-        discord.ui.Select(
-            custom_id=encode_custom_id(reply.select.action_id),
-            placeholder=_cut(reply.select.placeholder, MAX_SELECT_PLACEHOLDER),
-            options=options,
-            row=len(reply.buttons),
-        )
+def option(choice: Choice, *, default: bool = False) -> discord.SelectOption:
+    return discord.SelectOption(
+        label=truncate(choice.label, MAX_CHOICE) or choice.value,
+        value=choice.value[:MAX_CHOICE],
+        description=truncate(choice.description, MAX_OPTION_DESCRIPTION) or None,
+        default=default,
     )
+
+
+def select_menu(spec: Select, row: int | None = None) -> discord.ui.Select[Any]:
+    """A select; a multi-select lets the member choose `min`..`max` options at once."""
+    low, high = (spec.min, spec.max) if spec.multi else (1, 1)
+    return discord.ui.Select(
+        custom_id=encode_custom_id(spec.action_id),
+        placeholder=truncate(spec.placeholder, MAX_SELECT_PLACEHOLDER),
+        options=[option(choice) for choice in spec.choices],
+        min_values=low,
+        max_values=high,
+        row=row,
+    )
+
+
+def _selects(reply: Reply, draft: _Draft) -> None:
+    """Each select takes a row of its own, after the button rows."""
+    for index, spec in enumerate(reply.selects):
+        draft.items.append(select_menu(spec, row=len(reply.buttons) + index))
 
 
 def _private(reply: Reply, draft: _Draft) -> None:
@@ -166,16 +209,21 @@ def _field_errors(reply: Reply, draft: _Draft) -> None:
     """Discord cannot mark a modal's inputs after submission: the reply's text explains."""
 
 
+def _attachments(reply: Reply, draft: _Draft) -> None:
+    draft.files = reply.attachments
+
+
 PARTS: dict[str, Callable[[Reply, _Draft], None]] = {
     "text": _text,
     "fields": _fields,
     "buttons": _buttons,
-    "select": _select,
+    "selects": _selects,
     "private": _private,
     "image": _image,
     "form": _form,
     "update": _update,
     "field_errors": _field_errors,
+    "attachments": _attachments,
 }
 
 
@@ -203,6 +251,7 @@ def _fit(draft: _Draft) -> tuple[Outgoing, ...]:
             items=tuple(draft.items) if index == last else (),
             ephemeral=draft.ephemeral,
             update=draft.update and index == 0,
+            files=draft.files if index == last else (),
         )
         for index, chunk in enumerate(chunks)
     )
@@ -222,36 +271,55 @@ def split(text: str, limit: int) -> list[str]:
     return [*chunks, text] if text else chunks
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def modal(form: Form) -> discord.ui.Modal:
-    """A form as a modal whose custom id is `form_id:context`, so a submit needs no memory."""
+    """A form as a modal whose custom id is `form_id:context`, so a submit needs no memory.
+
+    A form with a choice input puts every input in a Label (Discord's current modal layout, the
+    only one that holds a select); a text-only form keeps the classic action rows.
+    """
     view = discord.ui.Modal(
-        title=_cut(form.title, MAX_MODAL_TITLE),
+        title=truncate(form.title, MAX_MODAL_TITLE),
         custom_id=encode_custom_id(form.form_id, form.context),
         timeout=None,
     )
+    labelled = any(spec.kind == "choice" for spec in form.inputs)
     for spec in form.inputs:
-        view.add_item(
-            discord.ui.TextInput(
-                label=_cut(spec.label, MAX_INPUT_LABEL),
-                custom_id=spec.input_id,
-                placeholder=_cut(spec.placeholder, MAX_PLACEHOLDER) or None,
-                default=spec.default[:MAX_INPUT_LENGTH] or None,
-                style=discord.TextStyle.paragraph if spec.multiline else discord.TextStyle.short,
-                required=spec.required,
-                max_length=min(spec.max_length, MAX_INPUT_LENGTH),
-            )
-        )
+        label = truncate(spec.label, MAX_INPUT_LABEL)
+        if labelled:
+            view.add_item(discord.ui.Label(text=label, component=_input(spec)))
+        else:
+            view.add_item(_input(spec, label))
     return view
+
+
+def _input(spec: FormInput, label: str | None = None) -> discord.ui.Item[Any]:
+    """The input itself; `label` only for a text input outside a Label."""
+    if spec.kind == "choice":
+        return discord.ui.Select(
+            custom_id=spec.input_id,
+            placeholder=truncate(spec.placeholder, MAX_SELECT_PLACEHOLDER) or None,
+            options=[option(c, default=c.value == spec.default) for c in spec.choices],
+            min_values=1 if spec.required else 0,
+            max_values=1,
+            required=spec.required,
+        )
+    return discord.ui.TextInput(
+        label=label,
+        custom_id=spec.input_id,
+        placeholder=truncate(spec.placeholder, MAX_PLACEHOLDER) or None,
+        default=spec.default[:MAX_INPUT_LENGTH] or None,
+        style=discord.TextStyle.paragraph if spec.multiline else discord.TextStyle.short,
+        required=spec.required,
+        max_length=min(spec.max_length, MAX_INPUT_LENGTH),
+    )
 
 
 def choices(response: Response) -> list[app_commands.Choice[str]]:
     """Autocomplete suggestions within Discord's limits (25, 1-100 characters each)."""
     return [
-        app_commands.Choice(name=_cut(c.label, MAX_CHOICE) or c.value, value=c.value[:MAX_CHOICE])
+        app_commands.Choice(
+            name=truncate(c.label, MAX_CHOICE) or c.value, value=c.value[:MAX_CHOICE]
+        )
         for c in _valid(response.choices)
     ][:MAX_CHOICES]
 

@@ -46,16 +46,27 @@ def _content(message: Outgoing) -> dict[str, Any]:
     }
 
 
-def _send(message: Outgoing) -> dict[str, Any]:
-    kwargs = _content(message) | {"ephemeral": message.ephemeral}
+def send_kwargs(message: Outgoing) -> dict[str, Any]:
+    """What `channel.send` takes for `message` (interaction sends add `ephemeral`): the one
+    place a message's content, components and files become discord.py arguments."""
+    kwargs = _content(message)
     view = view_of(message.items)
     if view is not None:
         kwargs["view"] = view
+    if message.files:
+        kwargs["files"] = message.discord_files()
     return kwargs
 
 
+def _send(message: Outgoing) -> dict[str, Any]:
+    return send_kwargs(message) | {"ephemeral": message.ephemeral}
+
+
 def _edit(message: Outgoing) -> dict[str, Any]:
-    return _content(message) | {"view": view_of(message.items)}
+    kwargs = _content(message) | {"view": view_of(message.items)}
+    if message.files:  # an edit replaces the message's files with these
+        kwargs["attachments"] = message.discord_files()
+    return kwargs
 
 
 @dataclass

@@ -135,12 +135,13 @@ def autocomplete(interaction: discord.Interaction[Any], command: str, scope: Sco
 
 
 def action(interaction: discord.Interaction[Any], scope: Scope) -> ActionClicked:
-    """A button (value from the custom id) or a select (value = the chosen option)."""
+    """A button (value from the custom id) or a select (every chosen option; `value` is the
+    first)."""
     data = _data(interaction)
     action_id, value = decode_custom_id(str(data.get("custom_id", "")))
-    chosen = data.get("values") or []
-    if chosen:
-        value = str(chosen[0])
+    chosen = tuple(str(item) for item in data.get("values") or ())
+    if data.get("component_type") == 3 or chosen:
+        value = chosen[0] if chosen else ""
     message = interaction.message
     return ActionClicked(
         action_id=action_id,
@@ -148,13 +149,19 @@ def action(interaction: discord.Interaction[Any], scope: Scope) -> ActionClicked
         actor=actor(interaction, scope),
         place=place(interaction),
         message=message_ref(message) if message is not None else None,
+        values=chosen or ((value,) if value else ()),
     )
 
 
 def _inputs(components: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, str]]:
+    """(input id, value) of every text input and select in a submitted modal; a select's value
+    is its chosen option ("" when none was chosen)."""
     for component in components:
         if "custom_id" in component and "value" in component:
             yield str(component["custom_id"]), str(component["value"] or "")
+        elif "custom_id" in component and "values" in component:
+            chosen = component["values"] or [""]
+            yield str(component["custom_id"]), str(chosen[0])
         yield from _inputs(component.get("components", []))
         if "component" in component:  # label wrappers (newer modal layout)
             yield from _inputs([component["component"]])

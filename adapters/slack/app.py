@@ -33,9 +33,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate
 from adapters.slack.messenger import DEFAULT_POLICY, RetryPolicy, SlackMessenger, post_response
-from adapters.slack.render import Renderer, form_errors, response_payload
+from adapters.slack.render import Block, Renderer, form_errors, option, response_payload
 from adapters.slack.translate import Body, Origin, Profile
-from bot.chat import Actor, Event, Form, Recipient, Reply, Response
+from bot.chat import Actor, Event, Form, Invocation, Recipient, Reply, Response
 from bot.delivery import DeliveryError, Messenger
 from bot.router import Router
 
@@ -78,6 +78,7 @@ class SlackApp:
         profile_ttl: float = 3600.0,
         ack_budget: float = 2.5,
         workers: int = 16,
+        suggest_timeout: float = 2.5,
     ) -> None:
         self.core = core
         self.client = client
@@ -85,6 +86,7 @@ class SlackApp:
         self.policy = policy
         self.profile_ttl = profile_ttl
         self.ack_budget = ack_budget
+        self.suggest_timeout = suggest_timeout  # options must be in the ack, within 3 s
         self.renderer = Renderer.for_catalogue(core.router.catalogue, translate.COMMAND)
         self.messenger = SlackMessenger(client, self.renderer)
         self._profiles: dict[str, _Cached] = {}
@@ -105,6 +107,7 @@ class SlackApp:
         self.bolt.message_shortcut(ANY)(self._on_message_shortcut)
         self.bolt.action(ANY)(self._on_action)
         self.bolt.view(ANY)(self._on_view)
+        self.bolt.options(ANY)(self._on_options)
         self.bolt.event("app_home_opened")(self._on_home_opened)
 
     # -- transports ------------------------------------------------------------------------------
@@ -162,7 +165,15 @@ class SlackApp:
         event = translate.command_invocation(
             str(body.get("text", "")), self.core.router.catalogue, who, translate.place_of(origin)
         )
-        await self.answer(await self.core.dispatch(event), origin, who)
+        await self.answer(await self.core.dispatch(event), origin, who, self._completions(event))
+
+    def _completions(self, event: Invocation) -> list[Block]:
+        """External selects for the autocompleting options a command was sent without."""
+        spec = next((s for s in self.core.router.catalogue if s.name == event.command), None)
+        if spec is None:
+            return []
+        missing = [o for o in spec.options if o.autocomplete and o.name not in event.options]
+        return self.renderer.completion_blocks(event.command, missing)
 
     async def _on_menu(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
         await ack()
@@ -202,10 +213,12 @@ class SlackApp:
         self.later(self._action(body, request))
 
     async def _action(self, body: Body, request: AsyncBoltRequest) -> None:
-        if not await self._fresh(request):
+        if translate.is_link(body) or not await self._fresh(request):
             return
         who, origin = await self.actor(body), translate.origin_of(body)
-        response = await self.core.dispatch(translate.action_clicked(body, who))
+        completed = translate.completion_invocation(body, who)
+        event = completed or translate.action_clicked(body, who)
+        response = await self.core.dispatch(event)
         await self.answer(response, origin, who)
         if origin.home:
             await self.publish_home(who)
@@ -261,6 +274,22 @@ class SlackApp:
         if origin.home:
             await self.publish_home(who)
 
+    async def _on_options(self, ack: AsyncAck, body: Body) -> None:
+        """An external select asks for choices: the core's autocomplete answers, in the ack.
+
+        Nothing changes when suggesting, so no replay check; a slow core answers no choices.
+        """
+        choices: list[Block] = []
+        try:
+            async with asyncio.timeout(self.suggest_timeout):
+                event = translate.suggestion(body, await self.actor(body))
+                if event is not None:
+                    response = await self.core.dispatch(event)
+                    choices = [option(choice) for choice in response.choices if choice.value]
+        except TimeoutError:
+            log.warning("suggestions for %s were too slow", body.get("block_id"))
+        await ack(options=choices[:100])
+
     async def _on_home_opened(self, body: Body, request: AsyncBoltRequest) -> None:
         if (body.get("event") or {}).get("tab") == "home":
             self.later(self._home(body, request))
@@ -275,8 +304,11 @@ class SlackApp:
         view = self.renderer.home(await self.core.home(who))
         await self.client.views_publish(user_id=who.user_id, view=view)
 
-    async def answer(self, response: Response, origin: Origin, who: Actor) -> None:
-        """Deliver every reply: forms as modals, the rest where the member asked."""
+    async def answer(
+        self, response: Response, origin: Origin, who: Actor, extra: list[Block] | None = None
+    ) -> None:
+        """Deliver every reply: forms as modals, the rest where the member asked; `extra`
+        blocks go with the first message."""
         trigger = origin.trigger_id
         for reply in response.replies:
             if reply.form is not None:
@@ -287,15 +319,20 @@ class SlackApp:
                 else:
                     log.warning("no trigger to open form %s", reply.form.form_id)
                 continue
-            await self.say(reply, origin, who)
+            await self.say(reply, origin, who, extra)
+            extra = None
 
     def _modal(self, reply: Reply, form: Form, origin: Origin) -> dict[str, Any]:
         metadata = translate.encode_metadata(form.context, origin)
         return self.renderer.modal(form, metadata, intro=reply.text)
 
-    async def say(self, reply: Reply, origin: Origin, who: Actor) -> None:
+    async def say(
+        self, reply: Reply, origin: Origin, who: Actor, extra: list[Block] | None = None
+    ) -> None:
         """One reply, by the most fitting route that works."""
         message = self.renderer.message(reply)
+        if extra:
+            message["blocks"] = [*message["blocks"], *extra]
         if origin.home and reply.update:
             return  # the App Home is re-published after the click
         if origin.response_url and not origin.home:
@@ -303,6 +340,7 @@ class SlackApp:
             if await post_response(
                 origin.response_url, payload, session=self.session, policy=self.policy
             ):
+                await self._files(reply, origin, who)
                 return
         elif origin.channel_id and not origin.is_dm:
             with contextlib.suppress(SlackApiError):
@@ -312,12 +350,25 @@ class SlackApp:
                     )
                 else:
                     await self.client.chat_postMessage(channel=origin.channel_id, **message)
+                await self._files(reply, origin, who)
                 return
         recipient = Recipient(translate.PLATFORM, who.workspace_id, who.user_id)
         try:
             await self.messenger.send_direct(recipient, reply, key=f"answer:{time.time_ns()}")
         except DeliveryError as error:
             log.warning("could not answer %s: %s", who.user_id, error.reason)
+
+    async def _files(self, reply: Reply, origin: Origin, who: Actor) -> None:
+        """A reply's files after its message: in the conversation when everyone there may see
+        them, else in the member's DM (Slack files cannot be ephemeral)."""
+        if not reply.attachments:
+            return
+        shared = origin.channel_id and not origin.home and (origin.is_dm or not reply.private)
+        try:
+            channel = origin.channel_id if shared else await self.messenger.dm_channel(who.user_id)
+            await self.messenger.upload(channel, reply)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("could not upload files for %s: %s", who.user_id, type(error).__name__)
 
     # -- Slack look-ups --------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 """The Slack app manifest `mentorbot slack manifest` prints: paste it at api.slack.com/apps.
 
 Scopes are the minimum the adapter uses: `commands` (the /mentor command and shortcuts),
-`chat:write` (answers and DMs), `im:write` (conversations.open for DMs) and `users:read`
-(users.info for each member's time zone). App Home, modals, views.publish and chat.getPermalink
-need no scope of their own.
+`chat:write` (answers and DMs), `im:write` (conversations.open for DMs), `users:read`
+(users.info for each member's time zone) and `files:write` (files sent with a reply: charts,
+exports). App Home, modals, views.publish and chat.getPermalink need no scope of their own.
+In HTTP mode the select menus' options load URL (external selects standing in for autocomplete)
+is the same endpoint as everything else.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from adapters.slack.translate import COMMAND, MENU_FORM
 from bot.router import MessageActionSpec, Router
 
-BOT_SCOPES = ("commands", "chat:write", "im:write", "users:read")
+BOT_SCOPES = ("commands", "chat:write", "im:write", "users:read", "files:write")
 BOT_EVENTS = ("app_home_opened",)
 
 
@@ -64,6 +66,7 @@ def manifest(
         command["url"] = endpoint
         events["request_url"] = endpoint
         interactivity["request_url"] = endpoint
+        interactivity["message_menu_options_url"] = endpoint
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {

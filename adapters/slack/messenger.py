@@ -31,7 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import Renderer
-from bot.chat import Recipient, Reply
+from bot.chat import Channel, Recipient, Reply
 from bot.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,9 @@ def delivery_error(error: Exception) -> DeliveryError:
 
 
 class SlackMessenger:
-    """Sends a member a DM: `conversations.open` (cached) then `chat.postMessage`."""
+    """Sends a member a DM (`conversations.open`, cached, then `chat.postMessage`) or posts in a
+    channel; a reply's files follow through Slack's external upload flow (`files_upload_v2`:
+    files.getUploadURLExternal, the upload, files.completeUploadExternal)."""
 
     platform = "slack"
 
@@ -194,18 +196,36 @@ class SlackMessenger:
         """Returns `channel:ts`, which identifies a Slack message."""
         try:
             channel = await self.dm_channel(recipient.user_id)
-            sent = await self.client.chat_postMessage(
-                channel=channel,
-                unfurl_links=False,
-                unfurl_media=False,
-                **self.renderer.message(reply),
-            )
+            sent = await self._post(channel, reply)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             self._channels.pop(recipient.user_id, None)
             failure = delivery_error(error)
             log.info("DM to %s failed (%s): %s", recipient.user_id, key, failure.reason)
             raise failure from error
+        return sent
+
+    async def post(self, channel: Channel, reply: Reply, *, key: str) -> str:
+        """Post in a channel the bot is in; returns `channel:ts`."""
+        try:
+            return await self._post(channel.channel_id, reply)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            failure = delivery_error(error)
+            log.info("post to %s failed (%s): %s", channel.channel_id, key, failure.reason)
+            raise failure from error
+
+    async def _post(self, channel: str, reply: Reply) -> str:
+        sent = await self.client.chat_postMessage(
+            channel=channel, unfurl_links=False, unfurl_media=False, **self.renderer.message(reply)
+        )
+        await self.upload(channel, reply)
         return f"{channel}:{sent['ts']}"
+
+    async def upload(self, channel: str, reply: Reply) -> None:
+        """The reply's files, shared in `channel` (nothing to do without files)."""
+        if reply.attachments:
+            await self.client.files_upload_v2(
+                channel=channel, file_uploads=self.renderer.file_uploads(reply)
+            )
 
     async def dm_channel(self, user_id: str) -> str:
         channel = self._channels.get(user_id)

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.slack.translate import encode_action
+from adapters.slack.translate import COMPLETE_ACTION, LINK_ACTION, encode_action, encode_complete
 from bot import markup
-from bot.chat import Button, ButtonStyle, Form, FormInput, Reply, Select
-from bot.markup import Token, TokenKind
-from bot.router import CommandSpec
+from bot.chat import Button, ButtonStyle, Choice, Form, FormInput, Reply, Select
+from bot.markup import Token, TokenKind, truncate
+from bot.router import CommandSpec, OptionSpec
 
 Block = dict[str, Any]
 
@@ -29,7 +29,9 @@ FIELD_TEXT = 2000
 SECTION_FIELDS = 10
 BUTTON_TEXT = 75
 OPTION_TEXT = 75
+OPTION_DESCRIPTION = 75
 OPTION_VALUE = 150
+URL = 3000
 PLACEHOLDER = 150
 VIEW_TITLE = 24
 INPUT_LABEL = 2000
@@ -99,8 +101,7 @@ def _split(mrkdwn: str, limit: int) -> list[str]:
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    short = text if len(text) <= limit else text[: limit - 1] + "…"
-    return {"type": "plain_text", "text": short or " ", "emoji": True}
+    return {"type": "plain_text", "text": truncate(text, limit) or " ", "emoji": True}
 
 
 @dataclass(frozen=True)
@@ -173,22 +174,54 @@ class Renderer:
         return [{"type": "image", "image_url": reply.image.url, "alt_text": alt}]
 
     def select_blocks(self, reply: Reply) -> list[Block]:
-        return (
-            []
-            if reply.select is None
-            else [{"type": "actions", "elements": [_select(reply.select)]}]
-        )
+        return [
+            {"type": "actions", "elements": [_select(select, index)]}
+            for index, select in enumerate(reply.selects)
+        ]
 
     def button_blocks(self, reply: Reply) -> list[Block]:
+        """A row of buttons per actions block; Slack has no disabled button, so disabled ones
+        are shown as grey context text under their row."""
         index = 0
         blocks: list[Block] = []
         for row in reply.buttons:
             elements = []
-            for button in row:
+            for button in (b for b in row if not b.disabled):
                 elements.append(_button(button, index))
                 index += 1
-            blocks.append({"type": "actions", "elements": elements})
+            if elements:
+                blocks.append({"type": "actions", "elements": elements})
+            greyed = " · ".join(button.label for button in row if button.disabled)
+            if greyed:
+                text = {"type": "plain_text", "text": greyed, "emoji": True}
+                blocks.append({"type": "context", "elements": [text]})
         return blocks
+
+    def completion_blocks(self, command: str, options: Iterable[OptionSpec]) -> list[Block]:
+        """Slack cannot autocomplete a slash command: each autocompleting option the member left
+        out is offered as an external-data select whose choices the core suggests as they type."""
+        return [
+            {
+                "type": "actions",
+                "block_id": encode_complete(command, option.name),
+                "elements": [
+                    {
+                        "type": "external_select",
+                        "action_id": encode_action(COMPLETE_ACTION, index),
+                        "placeholder": _plain(option.description or option.name, PLACEHOLDER),
+                        "min_query_length": 1,
+                    }
+                ],
+            }
+            for index, option in enumerate(options)
+        ]
+
+    def file_uploads(self, reply: Reply) -> list[dict[str, Any]]:
+        """The reply's attachments as `files_upload_v2(file_uploads=...)` items."""
+        return [
+            {"content": file.data, "filename": file.typed_name, "title": file.filename}
+            for file in reply.attachments
+        ]
 
     def blocks(self, reply: Reply, limit: int = MESSAGE_BLOCKS) -> list[Block]:
         """All parts in order; if Slack's block cap is hit, text is shortened, never buttons."""
@@ -285,11 +318,15 @@ class Renderer:
 
 
 def _button(button: Button, index: int) -> Block:
+    """A button; a link button opens its `url` (Slack still reports the click, which the app
+    acknowledges and drops)."""
     element: Block = {
         "type": "button",
         "text": _plain(button.label, BUTTON_TEXT),
-        "action_id": encode_action(button.action_id, index),
+        "action_id": encode_action(button.action_id or LINK_ACTION, index),
     }
+    if button.url:
+        element["url"] = button.url[:URL]
     if button.value:
         element["value"] = button.value
     if button.style is not ButtonStyle.DEFAULT:
@@ -297,29 +334,50 @@ def _button(button: Button, index: int) -> Block:
     return element
 
 
-def _select(select: Select) -> Block:
-    return {
-        "type": "static_select",
-        "action_id": encode_action(select.action_id, 0),
+def option(choice: Choice) -> Block:
+    """A select option; its description shows under the label."""
+    shown: Block = {"text": _plain(choice.label, OPTION_TEXT), "value": choice.value[:OPTION_VALUE]}
+    if choice.description:
+        shown["description"] = _plain(choice.description, OPTION_DESCRIPTION)
+    return shown
+
+
+def _select(select: Select, index: int) -> Block:
+    """A static select, or a multi-select (Slack caps the count; the minimum is the core's to
+    check, as Slack has none for messages)."""
+    element: Block = {
+        "type": "multi_static_select" if select.multi else "static_select",
+        "action_id": encode_action(select.action_id, index),
         "placeholder": _plain(select.placeholder, PLACEHOLDER),
-        "options": [
-            {"text": _plain(choice.label, OPTION_TEXT), "value": choice.value[:OPTION_VALUE]}
-            for choice in select.choices
-        ],
+        "options": [option(choice) for choice in select.choices],
     }
+    if select.multi:
+        element["max_selected_items"] = select.max
+    return element
 
 
 def _input(spec: FormInput) -> Block:
-    element: Block = {
-        "type": "plain_text_input",
-        "action_id": spec.input_id,
-        "multiline": spec.multiline,
-        "max_length": max(1, min(spec.max_length, INPUT_MAX)),
-    }
+    element: Block
+    if spec.kind == "choice":
+        element = {
+            "type": "static_select",
+            "action_id": spec.input_id,
+            "options": [option(choice) for choice in spec.choices],
+        }
+        chosen = next((c for c in spec.choices if c.value == spec.default), None)
+        if chosen is not None:
+            element["initial_option"] = option(chosen)
+    else:
+        element = {
+            "type": "plain_text_input",
+            "action_id": spec.input_id,
+            "multiline": spec.multiline,
+            "max_length": max(1, min(spec.max_length, INPUT_MAX)),
+        }
+        if spec.default:
+            element["initial_value"] = spec.default[:INPUT_MAX]
     if spec.placeholder:
         element["placeholder"] = _plain(spec.placeholder, PLACEHOLDER)
-    if spec.default:
-        element["initial_value"] = spec.default[:INPUT_MAX]
     return {
         "type": "input",
         "block_id": spec.input_id,
@@ -339,19 +397,19 @@ def form_errors(errors: tuple[tuple[str, str], ...], view: Block) -> dict[str, s
 
 
 def _cut_error(message: str) -> str:
-    message = message.strip() or "Please check this."
-    return message if len(message) <= INPUT_ERROR else message[: INPUT_ERROR - 1] + "…"
+    return truncate(message.strip() or "Please check this.", INPUT_ERROR)
 
 
 PARTS: dict[str, Callable[[Renderer, Reply], list[Block]]] = {
     "text": Renderer.text_blocks,
     "fields": Renderer.field_blocks,
     "image": Renderer.image_blocks,
-    "select": Renderer.select_blocks,
+    "selects": Renderer.select_blocks,
     "buttons": Renderer.button_blocks,
 }
-# Reply attributes that say how to deliver rather than what to show.
-DELIVERY_PARTS = frozenset({"private", "update", "form", "field_errors"})
+# Reply attributes that say how to deliver rather than what to show: `attachments` are uploaded
+# after the message (`Renderer.file_uploads`, Slack's external upload flow).
+DELIVERY_PARTS = frozenset({"private", "update", "form", "field_errors", "attachments"})
 
 
 def response_payload(message: dict[str, Any], *, private: bool, replace: bool) -> dict[str, Any]:

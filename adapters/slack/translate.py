@@ -18,6 +18,7 @@ from typing import Any
 from bot.chat import (
     ActionClicked,
     Actor,
+    Autocomplete,
     FormSubmitted,
     Invocation,
     MessageRef,
@@ -35,7 +36,12 @@ MENU_DETAILS = "details"
 HELP = "help"
 HOME = Place(channel_id="home", is_dm=True)
 NOWHERE = Place(channel_id="", is_dm=True)  # a global shortcut: no conversation at all
+LINK_ACTION = "mentorbot.link"  # a link button: Slack reports the click, nothing to do
+COMPLETE_ACTION = "mentorbot.complete"  # an external select standing in for autocomplete
 _ACTION_SEP = "~"
+_COMPLETE_SEP = ":"
+_SINGLE = ("static_select", "external_select", "radio_buttons")
+_MULTI = ("multi_static_select", "multi_external_select", "checkboxes")
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 
@@ -163,16 +169,80 @@ def message_invocation(body: Body, who: Actor, permalink: str | None) -> Invocat
     return Invocation(str(body.get("callback_id", "")), {}, who, place, message=ref)
 
 
+def first_action(body: Body) -> Body:
+    """The one action of a `block_actions` payload (Slack sends one per request)."""
+    action: Body = (body.get("actions") or [{}])[0]
+    return action
+
+
+def chosen_values(element: Body) -> tuple[str, ...]:
+    """What a button, a select or a multi-select (in a message or a modal's state) holds."""
+    kind = element.get("type")
+    if kind in _SINGLE:
+        chosen = (element.get("selected_option") or {}).get("value")
+        return (str(chosen),) if chosen else ()
+    if kind in _MULTI:
+        return tuple(str(o.get("value", "")) for o in element.get("selected_options") or ())
+    value = element.get("value")
+    return (str(value),) if value else ()
+
+
 def action_clicked(body: Body, who: Actor) -> ActionClicked:
-    """The first action of a `block_actions` payload (Slack sends one per request)."""
-    action = (body.get("actions") or [{}])[0]
-    selected = action.get("selected_option") or {}
-    value = selected.get("value") if action.get("type") == "static_select" else action.get("value")
+    """A button press or a choice in a select; a multi-select brings every chosen value."""
+    action = first_action(body)
+    values = chosen_values(action)
     message = body.get("message") or {}
     place = place_of(origin_of(body), message.get("thread_ts"))
     return ActionClicked(
-        decode_action(str(action.get("action_id", ""))), str(value or ""), who, place
+        decode_action(str(action.get("action_id", ""))),
+        values[0] if values else "",
+        who,
+        place,
+        values=values,
     )
+
+
+def is_link(body: Body) -> bool:
+    """A click on a link button: the browser opened the page; the core has nothing to do."""
+    return decode_action(str(first_action(body).get("action_id", ""))) == LINK_ACTION
+
+
+# -- autocomplete as an external-data select ---------------------------------------------------
+
+
+def encode_complete(command: str, option: str) -> str:
+    """The block id of an external select standing in for `option` of `command`."""
+    return _COMPLETE_SEP.join((COMPLETE_ACTION, command, option))
+
+
+def decode_complete(block_id: str) -> tuple[str, str] | None:
+    """(command, option) from such a block id, or None for any other block."""
+    prefix, _, rest = block_id.partition(_COMPLETE_SEP)
+    command, _, option = rest.partition(_COMPLETE_SEP)
+    return (command, option) if prefix == COMPLETE_ACTION and command and option else None
+
+
+def suggestion(body: Body, who: Actor) -> Autocomplete | None:
+    """A `block_suggestion` (the member typing into an external select) as the core's
+    autocomplete event; None for a select that is not ours."""
+    target = decode_complete(str(body.get("block_id", "")))
+    if target is None:
+        return None
+    command, option = target
+    return Autocomplete(command, option, str(body.get("value", "")), who)
+
+
+def completion_invocation(body: Body, who: Actor) -> Invocation | None:
+    """A choice in a stand-in select: the command again, with that option filled in."""
+    action = first_action(body)
+    target = decode_complete(str(action.get("block_id", "")))
+    values = chosen_values(action)
+    if target is None or not values:
+        return None
+    command, option = target
+    message = body.get("message") or {}
+    place = place_of(origin_of(body), message.get("thread_ts"))
+    return Invocation(command, {option: values[0]}, who, place)
 
 
 def encode_action(action_id: str, index: int) -> str:
@@ -189,11 +259,8 @@ def form_values(view: Body) -> dict[str, str]:
     values: dict[str, str] = {}
     for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
         for state in actions.values():
-            if state.get("type") == "static_select":
-                chosen = (state.get("selected_option") or {}).get("value")
-            else:
-                chosen = state.get("value")
-            values[block_id] = str(chosen or "")
+            chosen = chosen_values(state)
+            values[block_id] = chosen[0] if chosen else ""
     return values
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from bot import markup
+from bot import markup, paging
 from bot.chat import (
     MAX_EXCERPT,
     ActionClicked,
@@ -235,7 +235,8 @@ class ReminderCommands:
         return await self._list(event.actor, page, update=False)
 
     async def page(self, event: ActionClicked) -> Response:
-        return await self._list(event.actor, _int(event.value, default=1), update=True)
+        _, number = paging.decode(event.value)
+        return await self._list(event.actor, number, update=True)
 
     async def _list(self, actor: Actor, page: int, *, update: bool) -> Response:
         async with self.context.transaction(actor) as (session, member):

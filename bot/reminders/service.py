@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat import Actor
 from bot.errors import Problem
+from bot.paging import Page, paginate
 from bot.profile.service import MemberInfo
 from bot.reminders.schedule import delivery_row, schedule, schedule_everyone
 from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower, Workspace
@@ -77,14 +78,6 @@ class ReminderView:
     source_link: str | None
     source_excerpt: str | None
     undelivered: bool = False  # a firing could not be delivered (DMs closed)
-
-
-@dataclass(frozen=True)
-class Page:
-    items: tuple[ReminderView, ...]
-    page: int
-    pages: int
-    total: int
 
 
 @dataclass(frozen=True)
@@ -186,7 +179,9 @@ class Reminders:
             )
         return added
 
-    async def list_for(self, session: AsyncSession, member: MemberInfo, page: int) -> Page:
+    async def list_for(
+        self, session: AsyncSession, member: MemberInfo, page: int
+    ) -> Page[ReminderView]:
         next_due = (
             select(
                 Delivery.reminder_id.label("rid"),
@@ -220,17 +215,14 @@ class Reminders:
         rows = list((await session.execute(query)).all())
         far = datetime.max.replace(tzinfo=self.now().tzinfo)
         rows.sort(key=lambda row: (row[1] or far, row[0].id))
-        total = len(rows)
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(1, page), pages)
-        chosen = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        window = paginate(rows, page, PAGE_SIZE)
         items = []
-        for reminder, due in chosen:
+        for reminder, due in window.items:
             view = await self._view(session, reminder, member, next_at=due)
             if reminder.id in undelivered_ids:
                 view = replace(view, undelivered=True)
             items.append(view)
-        return Page(tuple(items), page, pages, total)
+        return window.with_items(items)
 
     async def cancel(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> str:
         """Owner: cancel for everyone. Follower: stop following. Returns the reminder text."""

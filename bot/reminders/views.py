@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot import markup
+from bot import markup, paging
 from bot.chat import Button, ButtonStyle, Form, FormInput, Reply
-from bot.reminders.service import Page, ReminderView
+from bot.paging import Page
+from bot.reminders.service import ReminderView
 from bot.time import timefmt
 from bot.time.describe import describe_rule
 
@@ -33,12 +34,12 @@ def confirmation(
     return Reply(text="\n".join(lines), buttons=(tuple(row),), private=not in_channel)
 
 
-def listing(page: Page, *, tz: tzinfo, now: datetime) -> Reply:
+def listing(page: Page[ReminderView], *, tz: tzinfo, now: datetime) -> Reply:
     if not page.total:
         return Reply("You have no upcoming reminders. Try `/remind in 5 days check the thread`.")
     lines = [f"**Your reminders** ({page.total}, page {page.page} of {page.pages})"]
     rows: list[tuple[Button, ...]] = []
-    for number, item in enumerate(page.items, start=(page.page - 1) * 4 + 1):
+    for number, item in enumerate(page.items, start=page.first_number):
         when = timefmt.moment(item.next_at, tz, now) if item.next_at else "not scheduled"
         line = f"**{number}.** {markup.escape(markup.truncate(item.text, 200))} — {when}"
         if item.rule:
@@ -62,14 +63,7 @@ def listing(page: Page, *, tz: tzinfo, now: datetime) -> Reply:
                 row.append(Button(f"Pause {number}", "rem.pause", value))
             row.append(Button(f"End {number}", "rem.end", value))
         rows.append(tuple(row))
-    navigation = []
-    if page.page > 1:
-        navigation.append(Button("◀ Previous", "rem.page", str(page.page - 1)))
-    if page.page < page.pages:
-        navigation.append(Button("Next ▶", "rem.page", str(page.page + 1)))
-    if navigation:
-        rows.append(tuple(navigation))
-    return Reply(text="\n".join(lines), buttons=tuple(rows))
+    return Reply(text="\n".join(lines), buttons=(*rows, *paging.buttons(page, "rem.page")))
 
 
 def when_form(form_id: str, title: str, context: str, *, with_text: bool) -> Form:

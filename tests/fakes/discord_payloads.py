@@ -117,7 +117,7 @@ def message_payload(
         "content": body.get("content") or "",
         "embeds": body.get("embeds") or [],
         "components": body.get("components") or [],
-        "attachments": [],
+        "attachments": body.get("attachments") or [],
         "mentions": [],
         "mention_roles": [],
         "mention_everyone": False,
@@ -181,6 +181,20 @@ def modal_data(custom_id: str, values: dict[str, str]) -> Json:
         for key, value in values.items()
     ]
     return {"custom_id": custom_id, "components": rows}
+
+
+def label_modal_data(custom_id: str, values: dict[str, str | list[str]]) -> Json:
+    """A submitted modal in Discord's current layout: each input inside a Label (type 18); a
+    text input carries `value`, a select `values`."""
+    labels = []
+    for key, value in values.items():
+        inner: Json = (
+            {"type": 3, "custom_id": key, "values": value}
+            if isinstance(value, list)
+            else {"type": 4, "custom_id": key, "value": value}
+        )
+        labels.append({"type": 18, "component": inner})
+    return {"custom_id": custom_id, "components": labels}
 
 
 def interaction_payload(

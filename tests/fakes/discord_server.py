@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import mimetypes
 import random
 import re
 import time
@@ -46,6 +47,16 @@ class Call:
     body: Any
     status: int = 0
     at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the client uploaded (multipart `files[n]`), as Discord stores it."""
+
+    attachment_id: str
+    filename: str
+    content_type: str  # what Discord reports: derived from the file name, as Discord does
+    data: bytes
 
 
 @dataclass
@@ -96,6 +107,12 @@ class Stats:
     nonce_replays: int = 0
 
 
+def _message_part(body: Json) -> Json:
+    """The message in a request body: an interaction callback wraps it in `data`."""
+    data = body.get("data")
+    return data if "type" in body and isinstance(data, dict) else body
+
+
 class FakeDiscord:
     """REST + Gateway on one loopback port; see the module docstring."""
 
@@ -113,6 +130,7 @@ class FakeDiscord:
         self.dm_channels: dict[str, str] = {}
         self.closed_dms: set[str] = set()
         self.interactions: dict[str, InteractionRecord] = {}
+        self.uploads: dict[str, Upload] = {}
         self.interaction_window = 3.0
         self.allowed_rate: float | None = None
         self.stats = Stats()
@@ -319,16 +337,44 @@ class FakeDiscord:
             raise ConnectionResetError("dropped by the fake")
         return self._json(call.status, result, headers)
 
-    @staticmethod
-    async def _read_body(request: web.Request) -> Any:
+    async def _read_body(self, request: web.Request) -> Any:
+        """The JSON body; a multipart body's `files[n]` become the message's `attachments`."""
         if not request.can_read_body:
             return None
-        if request.content_type.startswith("multipart/"):
-            form = await request.post()
-            raw = form.get("payload_json")
-            return json.loads(str(raw)) if raw is not None else None
-        text = await request.text()
-        return json.loads(text) if text else None
+        if not request.content_type.startswith("multipart/"):
+            text = await request.text()
+            body = json.loads(text) if text else None
+            if isinstance(body, dict):
+                _message_part(body).pop("attachments", None)  # only uploads make attachments
+            return body
+        form = await request.post()
+        raw = form.get("payload_json")
+        body = json.loads(str(raw)) if raw is not None else {}
+        attachments = []
+        for name, part in form.items():
+            if not name.startswith("files[") or not isinstance(part, web.FileField):
+                continue
+            upload = Upload(
+                self.ids(),
+                part.filename,
+                mimetypes.guess_type(part.filename)[0] or "application/octet-stream",
+                part.file.read(),
+            )
+            self.uploads[upload.attachment_id] = upload
+            attachments.append(self._attachment_payload(upload))
+        _message_part(body)["attachments"] = attachments
+        return body
+
+    def _attachment_payload(self, upload: Upload) -> Json:
+        url = f"{self.api_base}/attachments/{upload.attachment_id}/{upload.filename}"
+        return {
+            "id": upload.attachment_id,
+            "filename": upload.filename,
+            "size": len(upload.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": upload.content_type,
+        }
 
     # -- REST handlers -----------------------------------------------------------------------
 
@@ -442,7 +488,7 @@ class FakeDiscord:
 
     @staticmethod
     def _edit_fields(body: Json) -> Json:
-        empty: Json = {"content": "", "embeds": [], "components": []}
+        empty: Json = {"content": "", "embeds": [], "components": [], "attachments": []}
         return {k: (body[k] if body[k] is not None else empty[k]) for k in empty if k in body}
 
     async def _get_original(self, params: dict[str, str], body: Any) -> tuple[int, Any]:
@@ -512,6 +558,10 @@ class FakeDiscord:
         channel = self.dm_channels.get(user_id)
         messages = [] if channel is None else self.channel_messages.get(channel, [])
         return [message for message in messages if message["type"] == 0]
+
+    def files_of(self, message: Json) -> list[Upload]:
+        """The uploads attached to a message the bot sent (name, type and bytes)."""
+        return [self.uploads[str(a["id"])] for a in message.get("attachments") or []]
 
     def calls_to(self, method: str, path: str) -> list[Call]:
         pattern = re.compile(path)

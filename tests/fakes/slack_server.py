@@ -1,5 +1,9 @@
 """A fake Slack on loopback: the Web API methods mentorbot calls, `response_url`, Socket Mode.
 
+Files go through Slack's external upload flow as slack_sdk's `files_upload_v2` drives it:
+`files.getUploadURLExternal` hands out an upload URL on this server, the bytes are POSTed there,
+and `files.completeUploadExternal` shares them in a channel; `shared_files` is what arrived.
+
 The real slack_sdk/slack_bolt clients talk to it over HTTP and a websocket, so tests exercise the
 same wire formats as production. Every call is recorded; tests wait for calls with a deadline
 (never a sleep) and can inject 429s (with `Retry-After`), 5xx and Slack error codes per method.
@@ -10,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import mimetypes
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +29,7 @@ APP_TOKEN = "xapp-fake-app-token"
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0BOT"
 RESPOND = "respond"  # the fault key for response_url posts
-JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,23 @@ class Posted:
 
 
 @dataclass
+class SlackFile:
+    """A file uploaded through the external flow, and where it was shared once completed."""
+
+    file_id: str
+    filename: str
+    length: int
+    data: bytes = b""
+    title: str = ""
+    channel: str | None = None
+
+    @property
+    def mimetype(self) -> str:
+        """The type Slack gives the file: from its name, as Slack does."""
+        return mimetypes.guess_type(self.filename)[0] or "application/octet-stream"
+
+
+@dataclass
 class Fault:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -58,6 +80,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.posted: list[Posted] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, SlackFile] = {}
         self.default_tz: str | None = "Europe/Berlin"
         self.socket = FakeSocketMode(self)
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
@@ -73,6 +96,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link/", self.socket.handle)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -125,6 +149,12 @@ class FakeSlack:
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
+
+    def shared_files(self, channel: str | None = None) -> list[SlackFile]:
+        """Files whose upload was completed (in `channel`, if given), in upload order."""
+        return [
+            f for f in self.files.values() if f.channel is not None and channel in (None, f.channel)
+        ]
 
     def posted_to(self, name: str) -> list[Posted]:
         return [post for post in self.posted if post.name == name]
@@ -199,6 +229,21 @@ class FakeSlack:
         if method == "chat.getPermalink":
             channel, ts = params.get("channel"), str(params.get("message_ts", ""))
             return {"channel": channel, "permalink": _permalink(channel, ts)}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{n:06d}"
+            self.files[file_id] = SlackFile(
+                file_id, str(params.get("filename")), int(params.get("length", 0))
+            )
+            return {"upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+                    "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            shared = []
+            for entry in params.get("files") or []:
+                found = self.files[entry["id"]]
+                found.title, found.channel = entry.get("title") or "", params.get("channel_id")
+                shared.append({"id": found.file_id, "name": found.filename,
+                               "title": found.title, "mimetype": found.mimetype})
+            return {"files": shared}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             return {"view": {"id": f"V{n:04d}", **(params.get("view") or {})}}
         return {}
@@ -213,6 +258,16 @@ class FakeSlack:
         self.posted.append(Posted(name, body))
         await self.notify()
         return web.Response(text="ok")
+
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step two of the external upload: the file's bytes, at the URL step one gave out."""
+        found = self.files.get(request.match_info["file_id"])
+        if found is None:
+            return web.Response(status=404, text="unknown upload")
+        found.data = await request.read()
+        await self.notify()
+        return web.Response(text=f"OK - {len(found.data)}")
 
 
 class FakeSocketMode:

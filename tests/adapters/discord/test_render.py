@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from adapters.discord import render
 from bot import markup
 from bot.chat import (
+    Attachment,
     Button,
     ButtonStyle,
     Choice,
@@ -23,6 +24,7 @@ from bot.chat import (
     Reply,
     Response,
     Select,
+    link_button,
 )
 from bot.markup import TokenKind
 
@@ -30,7 +32,7 @@ EVERY_PART = Reply(
     text="**Hi** __there__ `code` [docs](https://example.org/x) <t:1795870800|Sat 28 Nov>",
     fields=(Field("Due", "tomorrow"),),
     buttons=((Button("Done", "rem.done", "7", ButtonStyle.PRIMARY),),),
-    select=Select("rem.page", "Pick a page", (Choice("Page 2", "2"),)),
+    selects=(Select("rem.page", "Pick a page", (Choice("Page 2", "2"),)),),
     private=False,
     image=Image("https://example.org/chart.png", "a chart"),
     update=True,
@@ -119,3 +121,52 @@ def test_any_text_renders_within_limits(text: str) -> None:
         assert len(message.content) <= render.MAX_CONTENT
         for embed in message.embeds:
             assert len(embed) <= 6000
+
+
+def test_link_and_disabled_buttons() -> None:
+    row = (link_button("Docs", "https://example.org/d"), Button("Sent", "x", disabled=True))
+    reply = Reply(buttons=(row,))
+    link, sent = render.render(reply).messages[0].items
+    assert isinstance(link, discord.ui.Button) and isinstance(sent, discord.ui.Button)
+    assert (link.style, link.url, link.custom_id) == (
+        discord.ButtonStyle.link,
+        "https://example.org/d",
+        None,
+    )
+    assert sent.disabled and not link.disabled
+
+
+def test_several_selects_each_on_its_own_row_one_multi() -> None:
+    many = Select(
+        "t", "Tracks", (Choice("A", "a", "first"), Choice("B", "b"), Choice("C", "c")), True, 1, 3
+    )
+    one = Select("l", "Level", (Choice("New", "new"),))
+    reply = Reply(buttons=((Button("Ok", "ok"),),), selects=(many, one))
+    _, first, second = render.render(reply).messages[0].items
+    assert isinstance(first, discord.ui.Select) and isinstance(second, discord.ui.Select)
+    assert (first.row, second.row) == (1, 2)
+    assert (first.min_values, first.max_values, second.max_values) == (1, 3, 1)
+    assert first.options[0].description == "first" and first.options[1].description is None
+
+
+def test_a_choice_input_puts_every_input_in_a_label() -> None:
+    levels = (Choice("New", "new"), Choice("Senior", "senior"))
+    form = Form(
+        "f",
+        "Check-in",
+        (FormInput("level", "Level", kind="choice", choices=levels), FormInput("w", "Wins")),
+    )
+    modal = render.render(Reply(form=form)).modal
+    assert modal is not None
+    level, wins = modal.to_dict()["components"]
+    assert level["type"] == 18 and level["component"]["type"] == 3
+    assert [o["value"] for o in level["component"]["options"]] == ["new", "senior"]
+    assert wins["type"] == 18 and wins["component"]["type"] == 4
+
+
+def test_files_ride_on_the_last_message_and_their_names_carry_the_type() -> None:
+    chart = Attachment("weekly", b"\x89PNG", "image/png")
+    messages = render.render(Reply("line\n" * 1000, attachments=(chart,))).messages
+    assert [len(m.files) for m in messages] == [0, 0, 1]
+    [file] = messages[-1].discord_files()
+    assert file.filename == "weekly.png" and file.fp.read() == b"\x89PNG"

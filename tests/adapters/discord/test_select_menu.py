@@ -29,7 +29,7 @@ class PickerCore:
         if isinstance(event, ActionClicked):
             return reply(f"You chose {event.value}.", update=True)
         tracks = (Choice("MLOps", "mlops"), Choice("Research engineering", "research"))
-        return reply("Which track?", select=Select("track.pick", "Choose a track", tracks))
+        return reply("Which track?", selects=(Select("track.pick", "Choose a track", tracks),))
 
 
 @pytest.fixture

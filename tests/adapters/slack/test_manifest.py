@@ -16,7 +16,7 @@ def test_socket_mode_manifest(core: Core) -> None:
     assert "request_url" not in settings["interactivity"]
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert app["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
-    assert set(BOT_SCOPES) == {"commands", "chat:write", "im:write", "users:read"}
+    assert set(BOT_SCOPES) == {"commands", "chat:write", "im:write", "users:read", "files:write"}
     assert app["features"]["app_home"]["home_tab_enabled"] is True
     (command,) = app["features"]["slash_commands"]
     assert command["command"] == "/mentor"
@@ -39,6 +39,7 @@ def test_http_mode_points_every_endpoint_at_slack_events() -> None:
     url = "https://bot.example.org/slack/events"
     assert app["settings"]["socket_mode_enabled"] is False
     assert app["settings"]["interactivity"]["request_url"] == url
+    assert app["settings"]["interactivity"]["message_menu_options_url"] == url
     assert app["settings"]["event_subscriptions"]["request_url"] == url
     assert app["features"]["slash_commands"][0]["url"] == url
 

@@ -11,8 +11,21 @@ from hypothesis import strategies as st
 from adapters.slack import render
 from adapters.slack.render import PARTS, TOKENS, Renderer
 from bot import markup
-from bot.chat import Button, ButtonStyle, Choice, Field, Form, FormInput, Image, Reply, Select
+from bot.chat import (
+    Attachment,
+    Button,
+    ButtonStyle,
+    Choice,
+    Field,
+    Form,
+    FormInput,
+    Image,
+    Reply,
+    Select,
+    link_button,
+)
 from bot.markup import TokenKind
+from bot.router import OptionSpec
 from tests.support.slack import all_text
 
 R = Renderer(frozenset({"remind", "help"}))
@@ -29,7 +42,7 @@ def test_every_reply_part_renders() -> None:
         "**Hi** __there__ `code` [docs](https://example.org/a?b=1&c=2) <t:1795442400|Mon 15:00>",
         fields=(Field("Zone", "Europe/Berlin"),),
         buttons=((Button("Cancel", "rem.cancel", "7", ButtonStyle.DANGER),),),
-        select=Select("pick", "Choose", (Choice("One", "1"),)),
+        selects=(Select("pick", "Choose", (Choice("One", "1"),)),),
         image=Image("https://example.org/i.png", "chart"),
     )
     blocks = R.blocks(reply)
@@ -139,3 +152,52 @@ def test_an_empty_reply_still_has_notification_text() -> None:
     assert message["text"] == render.FALLBACK
     assert "value" not in message["blocks"][0]["elements"][0]
     assert all_text(message) == "OK"
+
+
+def test_link_and_disabled_buttons() -> None:
+    row = (
+        Button("Open", "x.open", "1"),
+        link_button("Docs", "https://example.org/d"),
+        Button("Sent", "x.sent", disabled=True),
+    )
+    actions, greyed = R.blocks(Reply(buttons=(row,)))
+    opened, link = actions["elements"]
+    assert opened["action_id"] == "x.open~0"
+    assert link["url"] == "https://example.org/d" and link["action_id"] == "mentorbot.link~1"
+    assert greyed["type"] == "context" and greyed["elements"][0]["text"] == "Sent"
+
+
+def test_several_selects_one_multi_with_descriptions() -> None:
+    many = Select("t", "Tracks", (Choice("A", "a", "first"), Choice("B", "b")), multi=True, max=2)
+    one = Select("l", "Level", (Choice("New", "new"),))
+    first, second = R.select_blocks(Reply(selects=(many, one)))
+    [multi] = first["elements"]
+    assert multi["type"] == "multi_static_select" and multi["max_selected_items"] == 2
+    assert multi["options"][0]["description"]["text"] == "first"
+    assert "description" not in multi["options"][1]
+    assert second["elements"][0]["type"] == "static_select"
+    assert multi["action_id"] != second["elements"][0]["action_id"]
+
+
+def test_a_choice_input_is_a_static_select_in_the_modal() -> None:
+    levels = (Choice("New", "new"), Choice("Senior", "senior", "10+ years"))
+    form = Form("f", "Check-in", (FormInput("level", "Level", kind="choice", choices=levels,
+                                            default="senior"),))
+    [level] = R.modal(form, "{}")["blocks"]
+    element = level["element"]
+    assert element["type"] == "static_select" and element["action_id"] == "level"
+    assert element["initial_option"]["value"] == "senior"
+    assert element["options"][1]["description"]["text"] == "10+ years"
+
+
+def test_files_become_upload_items_with_typed_names() -> None:
+    reply = Reply(attachments=(Attachment("weekly", b"png", "image/png"),))
+    assert R.file_uploads(reply) == [{"content": b"png", "filename": "weekly.png",
+                                      "title": "weekly"}]
+
+
+def test_a_missing_autocompleting_option_becomes_an_external_select() -> None:
+    [block] = R.completion_blocks("find", [OptionSpec("topic", "What about", autocomplete=True)])
+    [menu] = block["elements"]
+    assert block["block_id"] == "mentorbot.complete:find:topic"
+    assert menu["type"] == "external_select" and menu["placeholder"]["text"] == "What about"
