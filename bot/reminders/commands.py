@@ -125,8 +125,10 @@ class ReminderCommands:
                 if what and parsed.message:
                     raise TimeParseError(
                         "invalid",
-                        f"I understood {parsed.understood!r} but not {parsed.message!r} in the "
-                        "time. Try `tomorrow 9am` or `in 2 hours`.",
+                        # Member text, echoed: a code span shows it literally, never as a link.
+                        f"I understood {markup.code(parsed.understood[:200])} but not "
+                        f"{markup.code(parsed.message[:200])} in the time. "
+                        "Try `tomorrow 9am` or `in 2 hours`.",
                     )
                 field = "what" if what else "when"
                 text = self._check_text(what or parsed.message)
