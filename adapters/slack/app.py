@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
 import re
 import time
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.socket_mode.async_internals import send_async_response
 from slack_bolt.adapter.socket_mode.internals import build_headers
@@ -42,6 +44,9 @@ from bot.router import Router
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 ANY = re.compile(".+")
+MAX_BODY = 64 * 1024  # Slack's largest payloads (modal submissions) are a few KiB
+SIGNATURE_WINDOW = 5 * 60  # seconds, as Slack documents and Bolt checks
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 class CorePort(Protocol):
@@ -82,6 +87,7 @@ class SlackApp:
         self.core = core
         self.client = client
         self.session = session
+        self.signing_secret = signing_secret
         self.policy = policy
         self.profile_ttl = profile_ttl
         self.ack_budget = ack_budget
@@ -110,9 +116,40 @@ class SlackApp:
     # -- transports ------------------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """`POST /slack/events`: Bolt verifies the signature (401 if forged or stale)."""
-        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        """`POST /slack/events`: capped, then authenticated, and only then parsed and handled.
+
+        Bolt would parse the body before checking the signature (a malformed one was a 500 with
+        a traceback) and log a forged request's whole body, so nothing of an unauthenticated
+        request reaches Bolt or the log: 413 if too large, 401 if not signed by Slack within
+        five minutes, 400 if signed but unreadable. Bolt still checks the signature again.
+        """
+        raw = await _read_capped(request, MAX_BODY)
+        if raw is None:
+            return _refuse(413, "body over %d bytes", MAX_BODY)
+        if not self.signed(request.headers, raw):
+            return _refuse(401, "bad or stale signature (%d bytes)", len(raw))
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=raw.decode("utf-8"),
+                query=request.query_string,
+                headers=dict(request.headers),
+            )
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            return _refuse(400, "signed but malformed body (%d bytes)", len(raw))
+        bolt_response = await self.bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
+
+    def signed(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Slack's `v0` signature of `v0:{timestamp}:{body}`, from the last five minutes."""
+        timestamp = headers.get("X-Slack-Request-Timestamp", "")
+        signature = headers.get("X-Slack-Signature", "")
+        if not self.signing_secret or not _TIMESTAMP.fullmatch(timestamp):
+            return False
+        if abs(time.time() - int(timestamp)) > SIGNATURE_WINDOW:
+            return False
+        base = b"v0:" + timestamp.encode() + b":" + body
+        digest = hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(f"v0={digest}", signature)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post(EVENTS_PATH, self.handle_http)]
@@ -358,6 +395,24 @@ class SlackApp:
             return None
         link = found.get("permalink")
         return str(link) if link else None
+
+
+async def _read_capped(request: web.Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is known to be longer than `limit` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(16 * 1024):
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _refuse(status: int, why: str, size: int) -> web.Response:
+    """Turn a request away; the log says why and how large, never what it said."""
+    log.warning("refused a Slack request: " + why, size)
+    return web.json_response({"error": "invalid request"}, status=status)
 
 
 class SocketModeHandler(AsyncSocketModeHandler):

@@ -18,8 +18,8 @@ class BotProcess:
             MENTORBOT_DEFAULT_TIMEZONE="UTC",
             MENTORBOT_LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
-            **env,
         )
+        environment.update(env)  # a test may override the defaults above
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
             cwd=cwd,
