@@ -15,7 +15,7 @@ import hmac
 import logging
 import re
 import time
-from collections.abc import Awaitable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -44,6 +44,8 @@ from bot.router import Router
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 ANY = re.compile(".+")
+Work = Callable[[Body, AsyncBoltRequest], Coroutine[Any, Any, None]]
+Listener = Callable[[AsyncAck, Body, AsyncBoltRequest], Awaitable[None]]
 MAX_BODY = 64 * 1024  # Slack's largest payloads (modal submissions) are a few KiB
 SIGNATURE_WINDOW = 5 * 60  # seconds, as Slack documents and Bolt checks
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -106,12 +108,12 @@ class SlackApp:
             process_before_response=True,  # we ack ourselves and run slow work as tracked tasks
             logger=logging.getLogger("mentorbot.slack.bolt"),
         )
-        self.bolt.command(translate.COMMAND)(self._on_command)
-        self.bolt.global_shortcut(translate.MENU_FORM)(self._on_menu)
-        self.bolt.message_shortcut(ANY)(self._on_message_shortcut)
-        self.bolt.action(ANY)(self._on_action)
+        self.bolt.command(translate.COMMAND)(self.acked(self._command))
+        self.bolt.global_shortcut(translate.MENU_FORM)(self.acked(self._menu))
+        self.bolt.message_shortcut(ANY)(self.acked(self._message_shortcut))
+        self.bolt.action(ANY)(self.acked(self._action))
         self.bolt.view(ANY)(self._on_view)
-        self.bolt.event("app_home_opened")(self._on_home_opened)
+        self.bolt.event("app_home_opened")(self.acked(self._home))
 
     # -- transports ------------------------------------------------------------------------------
 
@@ -188,9 +190,17 @@ class SlackApp:
 
     # -- listeners -------------------------------------------------------------------------------
 
-    async def _on_command(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
-        await ack()
-        self.later(self._command(body, request))
+    def acked(self, work: Work) -> Listener:
+        """A Bolt listener that acks at once and does `work` after it, as a tracked task.
+
+        Bolt passes listener arguments by name, so the listener's are `ack`, `body`, `request`.
+        """
+
+        async def listener(ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
+            await ack()
+            self.later(work(body, request))
+
+        return listener
 
     async def _command(self, body: Body, request: AsyncBoltRequest) -> None:
         if not await self._fresh(request):
@@ -200,10 +210,6 @@ class SlackApp:
             str(body.get("text", "")), self.core.router.catalogue, who, translate.place_of(origin)
         )
         await self.answer(await self.core.dispatch(event), origin, who)
-
-    async def _on_menu(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
-        await ack()
-        self.later(self._menu(body, request))
 
     async def _menu(self, body: Body, request: AsyncBoltRequest) -> None:
         if not await self._fresh(request):
@@ -219,12 +225,6 @@ class SlackApp:
         )
         await self.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
 
-    async def _on_message_shortcut(
-        self, ack: AsyncAck, body: Body, request: AsyncBoltRequest
-    ) -> None:
-        await ack()
-        self.later(self._message_shortcut(body, request))
-
     async def _message_shortcut(self, body: Body, request: AsyncBoltRequest) -> None:
         if not await self._fresh(request):
             return
@@ -233,10 +233,6 @@ class SlackApp:
         link = await self.permalink(origin.channel_id, str(message.get("ts", "")))
         event = translate.message_invocation(body, who, link)
         await self.answer(await self.core.dispatch(event), origin, who)
-
-    async def _on_action(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
-        await ack()
-        self.later(self._action(body, request))
 
     async def _action(self, body: Body, request: AsyncBoltRequest) -> None:
         if not await self._fresh(request):
@@ -298,12 +294,8 @@ class SlackApp:
         if origin.home:
             await self.publish_home(who)
 
-    async def _on_home_opened(self, body: Body, request: AsyncBoltRequest) -> None:
-        if (body.get("event") or {}).get("tab") == "home":
-            self.later(self._home(body, request))
-
     async def _home(self, body: Body, request: AsyncBoltRequest) -> None:
-        if await self._fresh(request):
+        if (body.get("event") or {}).get("tab") == "home" and await self._fresh(request):
             await self.publish_home(await self.actor(body))
 
     # -- answering -------------------------------------------------------------------------------
