@@ -2,29 +2,118 @@
 
 Platform SDKs are imported only when their tokens are set (discord.py and slack_bolt cost
 ~200 ms each to import); with no tokens the console chat is the embedded default.
+
+Each platform adapter runs under its own supervisor: when one fails it is logged and started
+again after a pause that doubles up to five minutes, while the other adapters and the core's
+delivery queue keep running. Only a configuration error (a wrong token, a missing setting) ends
+`mentorbot run`, since no restart can fix it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 
 from bot.app import Core
 from bot.settings import Settings
 
+log = logging.getLogger(__name__)
+
+Adapter = Callable[[], Awaitable[None]]
+Pause = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Pauses between restarts of a failing adapter, in seconds."""
+
+    first: float = 1.0
+    factor: float = 2.0
+    longest: float = 300.0
+    healthy_after: float = 600.0  # an adapter that ran this long starts over at `first`
+
 
 async def run_adapters(core: Core, settings: Settings) -> None:
-    runners = []
+    adapters: dict[str, Adapter] = {}
+    fatal: list[type[BaseException]] = []
     if settings.discord_token:
+        import discord
+
+        from adapters.discord.client import Options
         from adapters.discord.setup import run_discord
 
-        runners.append(run_discord(core, settings))
+        options = Options.from_settings(settings)  # a bad shard setting fails here, once
+        adapters["discord"] = lambda: run_discord(core, settings, options=options)
+        fatal += [discord.LoginFailure, discord.PrivilegedIntentsRequired]
     if settings.slack_bot_token:
-        from adapters.slack.setup import run_slack
+        from adapters.slack.setup import SlackNotConfigured, run_slack
 
-        runners.append(run_slack(core, settings))
-    if not runners:
+        adapters["slack"] = lambda: run_slack(core, settings)
+        fatal.append(SlackNotConfigured)
+    if not adapters:
         from adapters.console.run import run_console
 
         await run_console(core)
         return
-    await asyncio.gather(*runners)
+    await run_supervised(adapters, fatal=tuple(fatal))
+
+
+async def run_supervised(
+    adapters: Mapping[str, Adapter],
+    *,
+    fatal: tuple[type[BaseException], ...] = (),
+    backoff: Backoff = Backoff(),
+    pause: Pause = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> None:
+    """Run every adapter until cancelled, each restarted on its own when it fails.
+
+    Returns only by raising one of the `fatal` errors, which stops the others.
+    """
+    tasks = [
+        asyncio.create_task(
+            supervise(name, adapter, fatal=fatal, backoff=backoff, pause=pause, now=monotonic),
+            name=f"adapter:{name}",
+        )
+        for name, adapter in adapters.items()
+    ]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            task.result()  # a supervisor only ends by raising a fatal error: raise it here
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def supervise(
+    name: str,
+    adapter: Adapter,
+    *,
+    fatal: tuple[type[BaseException], ...] = (),
+    backoff: Backoff = Backoff(),
+    pause: Pause = asyncio.sleep,
+    now: Callable[[], float] = time.monotonic,
+) -> None:
+    """Run `adapter` forever: whenever it fails or returns, start it again after a pause."""
+    delay = backoff.first
+    while True:
+        started = now()
+        try:
+            await adapter()
+            outcome = "stopped"
+        except fatal:
+            log.critical("the %s adapter cannot start; check its settings", name)
+            raise
+        except Exception:
+            log.exception("the %s adapter failed", name)
+            outcome = "failed"
+        if now() - started >= backoff.healthy_after:
+            delay = backoff.first
+        log.warning("the %s adapter %s; restarting it in %.0f s", name, outcome, delay)
+        await pause(delay)
+        delay = min(delay * backoff.factor, backoff.longest)

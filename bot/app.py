@@ -18,7 +18,7 @@ from types import TracebackType
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import tasks
+from bot import markup, tasks
 from bot.chat import (
     ActionClicked,
     Actor,
@@ -190,7 +190,7 @@ class Core:
                     return await self.router.commands[name][1](event)
                 if name in self.router.message_actions:
                     return await self.router.message_actions[name][1](event)
-                return reply(f"⚠️ I don't know `/{name[:40]}`. Try `/help`.")
+                return reply(f"⚠️ I don't know {markup.code('/' + name[:40])}. Try `/help`.")
             case ActionClicked(action_id=action_id):
                 handler = self.router.actions.get(action_id)
                 if handler is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -96,6 +96,7 @@ class MentorClient(discord.AutoShardedClient):
             member_cache_flags=discord.MemberCacheFlags.none(),
             max_messages=None,
         )
+        _drop_unreadable_events(self._connection.parsers)
         self.core = core
         self.scope = Scope(workspace_id="")
         self.synced: list[app_commands.AppCommand] = []
@@ -183,6 +184,26 @@ class MentorClient(discord.AutoShardedClient):
             return
         log.error("command failed", exc_info=error)
         await _apologise(interaction)
+
+
+def _drop_unreadable_events(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """Log and drop a gateway event discord.py cannot read (e.g. an interaction without `data`).
+
+    discord.py parses events inside the shard's receive loop, so a parser's exception would end
+    the shard, the client and `mentorbot run`; one malformed event must cost only itself.
+    """
+    for event, parse in list(parsers.items()):
+        parsers[event] = _dropping(event, parse)
+
+
+def _dropping(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    def guarded(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as error:
+            log.warning("dropped a %s event that could not be read: %.200r", event, error)
+
+    return guarded
 
 
 async def _apologise(interaction: discord.Interaction[Any]) -> None:

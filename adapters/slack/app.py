@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
 import re
 import time
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.socket_mode.async_internals import send_async_response
 from slack_bolt.adapter.socket_mode.internals import build_headers
@@ -42,6 +44,11 @@ from bot.router import Router
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 ANY = re.compile(".+")
+Work = Callable[[Body, AsyncBoltRequest], Coroutine[Any, Any, None]]
+Listener = Callable[[AsyncAck, Body, AsyncBoltRequest], Awaitable[None]]
+MAX_BODY = 64 * 1024  # Slack's largest payloads (modal submissions) are a few KiB
+SIGNATURE_WINDOW = 5 * 60  # seconds, as Slack documents and Bolt checks
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 class CorePort(Protocol):
@@ -83,6 +90,7 @@ class SlackApp:
         self.core = core
         self.client = client
         self.session = session
+        self.signing_secret = signing_secret
         self.policy = policy
         self.profile_ttl = profile_ttl
         self.ack_budget = ack_budget
@@ -102,20 +110,51 @@ class SlackApp:
             process_before_response=True,  # we ack ourselves and run slow work as tracked tasks
             logger=logging.getLogger("mentorbot.slack.bolt"),
         )
-        self.bolt.command(translate.COMMAND)(self._on_command)
-        self.bolt.global_shortcut(translate.MENU_FORM)(self._on_menu)
-        self.bolt.message_shortcut(ANY)(self._on_message_shortcut)
-        self.bolt.action(ANY)(self._on_action)
+        self.bolt.command(translate.COMMAND)(self.acked(self._command))
+        self.bolt.global_shortcut(translate.MENU_FORM)(self.acked(self._menu))
+        self.bolt.message_shortcut(ANY)(self.acked(self._message_shortcut))
+        self.bolt.action(ANY)(self.acked(self._action))
         self.bolt.view(ANY)(self._on_view)
         self.bolt.options(ANY)(self._on_options)
-        self.bolt.event("app_home_opened")(self._on_home_opened)
+        self.bolt.event("app_home_opened")(self.acked(self._home))
 
     # -- transports ------------------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """`POST /slack/events`: Bolt verifies the signature (401 if forged or stale)."""
-        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        """`POST /slack/events`: capped, then authenticated, and only then parsed and handled.
+
+        Bolt would parse the body before checking the signature (a malformed one was a 500 with
+        a traceback) and log a forged request's whole body, so nothing of an unauthenticated
+        request reaches Bolt or the log: 413 if too large, 401 if not signed by Slack within
+        five minutes, 400 if signed but unreadable. Bolt still checks the signature again.
+        """
+        raw = await _read_capped(request, MAX_BODY)
+        if raw is None:
+            return _refuse(413, "body over %d bytes", MAX_BODY)
+        if not self.signed(request.headers, raw):
+            return _refuse(401, "bad or stale signature (%d bytes)", len(raw))
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=raw.decode("utf-8"),
+                query=request.query_string,
+                headers=dict(request.headers),
+            )
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            return _refuse(400, "signed but malformed body (%d bytes)", len(raw))
+        bolt_response = await self.bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
+
+    def signed(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Slack's `v0` signature of `v0:{timestamp}:{body}`, from the last five minutes."""
+        timestamp = headers.get("X-Slack-Request-Timestamp", "")
+        signature = headers.get("X-Slack-Signature", "")
+        if not self.signing_secret or not _TIMESTAMP.fullmatch(timestamp):
+            return False
+        if abs(time.time() - int(timestamp)) > SIGNATURE_WINDOW:
+            return False
+        base = b"v0:" + timestamp.encode() + b":" + body
+        digest = hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(f"v0={digest}", signature)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post(EVENTS_PATH, self.handle_http)]
@@ -154,9 +193,17 @@ class SlackApp:
 
     # -- listeners -------------------------------------------------------------------------------
 
-    async def _on_command(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
-        await ack()
-        self.later(self._command(body, request))
+    def acked(self, work: Work) -> Listener:
+        """A Bolt listener that acks at once and does `work` after it, as a tracked task.
+
+        Bolt passes listener arguments by name, so the listener's are `ack`, `body`, `request`.
+        """
+
+        async def listener(ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
+            await ack()
+            self.later(work(body, request))
+
+        return listener
 
     async def _command(self, body: Body, request: AsyncBoltRequest) -> None:
         if not await self._fresh(request):
@@ -175,10 +222,6 @@ class SlackApp:
         missing = [o for o in spec.options if o.autocomplete and o.name not in event.options]
         return self.renderer.completion_blocks(event.command, missing)
 
-    async def _on_menu(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
-        await ack()
-        self.later(self._menu(body, request))
-
     async def _menu(self, body: Body, request: AsyncBoltRequest) -> None:
         if not await self._fresh(request):
             return
@@ -193,12 +236,6 @@ class SlackApp:
         )
         await self.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
 
-    async def _on_message_shortcut(
-        self, ack: AsyncAck, body: Body, request: AsyncBoltRequest
-    ) -> None:
-        await ack()
-        self.later(self._message_shortcut(body, request))
-
     async def _message_shortcut(self, body: Body, request: AsyncBoltRequest) -> None:
         if not await self._fresh(request):
             return
@@ -207,10 +244,6 @@ class SlackApp:
         link = await self.permalink(origin.channel_id, str(message.get("ts", "")))
         event = translate.message_invocation(body, who, link)
         await self.answer(await self.core.dispatch(event), origin, who)
-
-    async def _on_action(self, ack: AsyncAck, body: Body, request: AsyncBoltRequest) -> None:
-        await ack()
-        self.later(self._action(body, request))
 
     async def _action(self, body: Body, request: AsyncBoltRequest) -> None:
         if translate.is_link(body) or not await self._fresh(request):
@@ -290,12 +323,8 @@ class SlackApp:
             log.warning("suggestions for %s were too slow", body.get("block_id"))
         await ack(options=choices[:100])
 
-    async def _on_home_opened(self, body: Body, request: AsyncBoltRequest) -> None:
-        if (body.get("event") or {}).get("tab") == "home":
-            self.later(self._home(body, request))
-
     async def _home(self, body: Body, request: AsyncBoltRequest) -> None:
-        if await self._fresh(request):
+        if (body.get("event") or {}).get("tab") == "home" and await self._fresh(request):
             await self.publish_home(await self.actor(body))
 
     # -- answering -------------------------------------------------------------------------------
@@ -409,6 +438,24 @@ class SlackApp:
             return None
         link = found.get("permalink")
         return str(link) if link else None
+
+
+async def _read_capped(request: web.Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is known to be longer than `limit` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(16 * 1024):
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _refuse(status: int, why: str, size: int) -> web.Response:
+    """Turn a request away; the log says why and how large, never what it said."""
+    log.warning("refused a Slack request: " + why, size)
+    return web.json_response({"error": "invalid request"}, status=status)
 
 
 class SocketModeHandler(AsyncSocketModeHandler):

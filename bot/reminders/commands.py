@@ -22,9 +22,10 @@ from bot.chat import (
 )
 from bot.context import Context
 from bot.flows import Flows, FlowSpec
+from bot.ids import parse_id
 from bot.profile.service import MemberInfo
 from bot.reminders import views
-from bot.reminders.service import NewReminder, Reminders, snooze_choices
+from bot.reminders.service import NewReminder, ReminderProblem, Reminders, snooze_choices
 from bot.router import CommandSpec, MessageActionSpec, OptionSpec, Router
 from bot.time import timefmt
 from bot.time.describe import describe_rule
@@ -155,8 +156,10 @@ class ReminderCommands:
                 if what and parsed.message:
                     raise TimeParseError(
                         "invalid",
-                        f"I understood {parsed.understood!r} but not {parsed.message!r} in the "
-                        "time. Try `tomorrow 9am` or `in 2 hours`.",
+                        # Member text, echoed: a code span shows it literally, never as a link.
+                        f"I understood {markup.code(parsed.understood[:200])} but not "
+                        f"{markup.code(parsed.message[:200])} in the time. "
+                        "Try `tomorrow 9am` or `in 2 hours`.",
                     )
                 field = "what" if what else "when"
                 text = self._check_text(what or parsed.message)
@@ -246,8 +249,8 @@ class ReminderCommands:
 
     async def cancel(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
-            view = await self.reminders.view(session, _int(event.value), member)
-            text = await self.reminders.cancel(session, _int(event.value), member)
+            view = await self.reminders.view(session, _id(event.value), member)
+            text = await self.reminders.cancel(session, _id(event.value), member)
         if not view.is_owner:
             return reply(f"🗑 You won't be reminded about this any more: {markup.escape(text)}")
         everyone = " (for everyone who joined too)" if view.followers else ""
@@ -255,8 +258,9 @@ class ReminderCommands:
 
     async def follow(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
-            added = await self.reminders.follow(session, _int(event.value), member)
-            view = await self.reminders.view(session, _int(event.value), member)
+            channel = None if event.place.is_dm else event.place.channel_id
+            added = await self.reminders.follow(session, _id(event.value), member, channel)
+            view = await self.reminders.view(session, _id(event.value), member)
         self.context.scheduled(view.next_at)
         if not added:
             return reply("You're already on this reminder.")
@@ -271,7 +275,7 @@ class ReminderCommands:
 
     async def open_edit(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
-            view = await self.reminders.view(session, _int(event.value), member)
+            view = await self.reminders.view(session, _id(event.value), member)
         if not view.is_owner:
             return reply("Only the person who set that reminder can edit it.")
         return reply(form=views.edit_form(view))
@@ -292,13 +296,13 @@ class ReminderCommands:
                 return _problem(error.message, when, field)
             await self.reminders.edit(
                 session,
-                _int(event.context),
+                _id(event.context),
                 member,
                 text=text,
                 at=parsed.at if parsed else None,
                 rule=parsed.rule if parsed else None,
             )
-            view = await self.reminders.view(session, _int(event.context), member)
+            view = await self.reminders.view(session, _id(event.context), member)
         self.context.scheduled(view.next_at)
         when_text = (
             timefmt.moment(view.next_at, member.tz, self.context.clock.now())
@@ -309,26 +313,26 @@ class ReminderCommands:
 
     async def pause(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
-            await self.reminders.pause(session, _int(event.value), member)
+            await self.reminders.pause(session, _id(event.value), member)
         return reply("⏸ Paused. Resume it any time from `/reminders`.")
 
     async def resume(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
-            upcoming = await self.reminders.resume(session, _int(event.value), member)
+            upcoming = await self.reminders.resume(session, _id(event.value), member)
         self.context.scheduled(upcoming)
         when = timefmt.moment(upcoming, member.tz, self.context.clock.now())
         return reply(f"▶️ Resumed; next {when}.")
 
     async def end(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
-            await self.reminders.end(session, _int(event.value), member)
+            await self.reminders.end(session, _id(event.value), member)
         return reply("⏹ Ended: it won't repeat any more.")
 
     async def snooze(self, event: ActionClicked) -> Response:
         now = self.context.clock.now()
         async with self.context.transaction(event.actor) as (session, member):
             until = snooze_choices(now, now.astimezone(member.tz))[event.action_id]
-            text = await self.reminders.snooze(session, _int(event.value), member, until)
+            text = await self.reminders.snooze(session, _id(event.value), member, until)
         return self._snoozed(text, until, member)
 
     def _snoozed(self, text: str, until: datetime, member: MemberInfo) -> Response:
@@ -338,7 +342,7 @@ class ReminderCommands:
 
     async def open_snooze(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
-            await self.reminders.delivery_for(session, _int(event.value), member)
+            await self.reminders.delivery_for(session, _id(event.value), member)
         form = views.when_form("rem.snooze", "Snooze until", event.value, with_text=False)
         return reply(form=form)
 
@@ -349,12 +353,12 @@ class ReminderCommands:
                 parsed = self._parse(when, member)
             except TimeParseError as error:
                 return _problem(error.message, when, "when")
-            text = await self.reminders.snooze(session, _int(event.context), member, parsed.at)
+            text = await self.reminders.snooze(session, _id(event.context), member, parsed.at)
         return self._snoozed(text, parsed.at, member)
 
     async def done(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
-            text = await self.reminders.done(session, _int(event.value), member)
+            text = await self.reminders.done(session, _id(event.value), member)
         return reply(f"✅ Done: {markup.escape(text)}", private=False, update=True)
 
     async def undelivered_notice(self, actor: Actor) -> Reply | None:
@@ -401,6 +405,14 @@ def _as_update(shown: Reply) -> Reply:
     return Reply(
         shown.text, fields=shown.fields, buttons=shown.buttons, private=shown.private, update=True
     )
+
+
+def _id(value: str) -> int:
+    """The reminder or delivery id a button or form carries; a forged one finds nothing."""
+    found = parse_id(value)
+    if found is None:
+        raise ReminderProblem("I can't find that reminder any more.")
+    return found
 
 
 def _int(value: str, default: int = 0) -> int:

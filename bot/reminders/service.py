@@ -151,9 +151,18 @@ class Reminders:
         reminder = await self._get(session, reminder_id, member)
         return await self._view(session, reminder, member)
 
-    async def follow(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> bool:
-        """Add `member` to someone's reminder ("Remind me too"); False if already following."""
+    async def follow(
+        self, session: AsyncSession, reminder_id: int, member: MemberInfo, channel_id: str | None
+    ) -> bool:
+        """Add `member` to someone's reminder ("Remind me too"); False if already following.
+
+        Only a reminder offered in `channel_id` (where the button was pressed; None for a DM) can
+        be joined: the button's value is just an id, and a forged one must not reveal or deliver
+        someone's private reminder, or one offered in another server's channel.
+        """
         reminder = await self._get(session, reminder_id, member)
+        if not reminder.shared or channel_id is None or reminder.channel_id != channel_id:
+            raise ReminderProblem("I can't find that reminder in this channel.")
         if reminder.owner_id == member.id:
             raise ReminderProblem("It's your reminder: you'll be reminded anyway.")
         if reminder.status not in ACTIVE or reminder.next_at is None:

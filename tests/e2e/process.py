@@ -37,8 +37,8 @@ class BotProcess:
             PYTHONUNBUFFERED="1",
             NO_PROXY="127.0.0.1,localhost",  # the child talks to the fakes on loopback only
             no_proxy="127.0.0.1,localhost",
-            **env,
         )
+        environment.update(env)  # a test may override the defaults above
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
             cwd=cwd,

@@ -14,10 +14,10 @@ import pytest
 from adapters.discord.messenger import DiscordMessenger
 from bot.app import Core
 from bot.chat import ActionClicked, Channel, FormSubmitted, Recipient, Reply
-from tests.support.discord import FAST, DiscordHarness
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.showcase import CHART, DOCS, EXPORT, Showcase
+from tests.support.discord import FAST, DiscordHarness
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import pytest
 from bot.app import Core
 from bot.chat import ActionClicked, Autocomplete, Channel, FormSubmitted, Invocation, Recipient
 from bot.chat import Reply as ChatReply
-from tests.support.slack import CHANNEL, MEMBER, SlackDriver, _who, running
 from tests.fakes.showcase import CHART, DOCS, EXPORT, Showcase
 from tests.fakes.slack_server import TEAM_ID, FakeSlack
+from tests.support.slack import CHANNEL, MEMBER, SlackDriver, _who, running
 
 Shown = tuple[SlackDriver, Showcase]
 
