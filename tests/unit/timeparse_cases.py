@@ -589,7 +589,7 @@ ok("RemindMe!   1 day   review PR #42, please.", "2026-11-24T14:00+01:00", "revi
 ok("RemindMe! 1 day", "2026-11-24T14:00+01:00")
 ok("!remindme 3 days", "2026-11-26T14:00+01:00")
 ok("!remindme in 3 days: rotate the keys", "2026-11-26T14:00+01:00", "rotate the keys")
-ok("tomorrow call mom at 5pm", "2026-11-24T17:00+01:00", "call mom")
+ok("tomorrow call mom at 5pm", "2026-11-24T09:00+01:00", "call mom at 5pm")  # the start wins
 ok("Call Mom ON FRIDAY AT 5PM!!", "2026-11-27T17:00+01:00", "Call Mom")
 ok("ping <@123> \U0001f389 in 10 minutes", "2026-11-23T14:10+01:00", "ping <@123> \U0001f389")
 ok("Tomorrow At 9AM Submit The Form.", "2026-11-24T09:00+01:00", "Submit The Form.")
