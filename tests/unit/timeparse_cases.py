@@ -607,3 +607,140 @@ ok("the 1st draft review tomorrow", "2026-11-24T09:00+01:00", "the 1st draft rev
 ok("in 5 days check the thread?", "2026-11-28T14:00+01:00", "check the thread?")
 ok("tomorrow at 9am!!!", "2026-11-24T09:00+01:00")
 ok("friday?", "2026-11-27T09:00+01:00")
+
+# ---------------------------------------------------------------- a time at the start wins
+ok(
+    "in 1 hour ask bob about the meeting tomorrow",
+    "2026-11-23T15:00+01:00",
+    "ask bob about the meeting tomorrow",
+)
+ok("in 2 days buy 2 tickets for friday", "2026-11-25T14:00+01:00", "buy 2 tickets for friday")
+ok("tomorrow at 9am prep for the 1:1 at 10", "2026-11-24T09:00+01:00", "prep for the 1:1 at 10")
+ok("every friday at 4pm weekly demo", "2026-11-27T16:00+01:00", "weekly demo", weekly("FR", 16))
+ok("tomorrow at 9am daily standup notes", "2026-11-24T09:00+01:00", "daily standup notes")
+ok("remind me in 2 hours to book friday's room", "2026-11-23T16:00+01:00", "book friday's room")
+ok("friday 5pm review the 2 weeks plan", "2026-11-27T17:00+01:00", "review the 2 weeks plan")
+
+# ---------------------------------------------------------------- compact clock times after "at"
+same(["at 930", "at 0930", "at 9.30", "@930", "at 930am"], "2026-11-24T09:30+01:00")
+ok("at 1730", "2026-11-23T17:30+01:00")
+ok("at 930pm", "2026-11-23T21:30+01:00")
+ok("at 1730 call mom", "2026-11-23T17:30+01:00", "call mom")
+ok("tomorrow at 1015", "2026-11-24T10:15+01:00")
+ok("call mom at 1730", "2026-11-23T17:30+01:00", "call mom")
+fails(["at 2400", "at 1260", "at 1330pm"], "invalid")
+
+# ---------------------------------------------------------------- end of the week/month/quarter/year
+same(
+    ["eom", "EOM", "end of month", "end of the month", "by end of month", "by the end of the month"],
+    "2026-11-30T17:00+01:00",
+)
+same(["eoy", "end of year", "end of the year", "by eoy"], "2026-12-31T17:00+01:00")
+same(["eow", "end of week", "end of the week"], "2026-11-27T17:00+01:00")
+same(["eoq", "end of quarter", "end of the quarter"], "2026-12-31T17:00+01:00")
+ok("eom at 10am", "2026-11-30T10:00+01:00")
+ok("eom", "2026-12-31T17:00+01:00", now="2026-11-30T18:00")
+ok("eow", "2026-12-04T17:00+01:00", now="2026-11-27T18:00")
+ok("eoq", "2027-03-31T17:00+02:00", now="2027-01-10T12:00")
+ok("eod send the report", "2026-11-23T17:00+01:00", "send the report")
+ok("submit the timesheet eom", "2026-11-30T17:00+01:00", "submit the timesheet")
+
+# ---------------------------------------------------------------- a date joined to a time by a hyphen
+same(
+    [
+        "2026-12-01-10:00",
+        "2026-12-01-10am",
+        "2026-12-01 - 10:00",
+        "1 dec-10am",
+        "dec 1-10:00",
+    ],
+    "2026-12-01T10:00+01:00",
+)
+ok("01.12.2026-10:00", "2026-12-01T10:00+01:00")
+ok("13/12/2026-10:00", "2026-12-13T10:00+01:00")
+ok("25/12-18:30 open presents", "2026-12-25T18:30+01:00", "open presents")
+
+# ---------------------------------------------------------------- written dates with weekday and year
+same(
+    [
+        "Friday, 4 December 2026 at 10am",
+        "Fri, Dec 4, 2026, 10:00 AM",
+        "friday 4 december 2026 10am",
+        "4 December 2026, Friday at 10am",
+        "on Friday, December 4th, 2026 at 10:00",
+    ],
+    "2026-12-04T10:00+01:00",
+)
+ok("Friday, 4 December 2026 at 10am team offsite", "2026-12-04T10:00+01:00", "team offsite")
+ok("Friday, 4 December", "2026-12-04T09:00+01:00")
+fails(["Thursday, 4 December 2026 at 10am", "Sat, Dec 4, 2026"], "invalid")
+
+# ---------------------------------------------------------------- numeric day-month: its next occurrence
+same(
+    ["24.12 at 10:00", "24-12 at 10:00", "on 24.12 at 10:00", "at 10:00 24.12", "24.12 10am"],
+    "2026-12-24T10:00+01:00",
+)
+ok("on 24.12", "2026-12-24T09:00+01:00")
+ok("on 23.11", "2027-11-23T09:00+01:00")  # today's 09:00 is gone: next year, never "tomorrow"
+ok("23.11 at 15:00", "2026-11-23T15:00+01:00")
+ok("22.11 at 15:00", "2027-11-22T15:00+01:00")
+ok("upgrade to 2.5 tomorrow", "2026-11-24T09:00+01:00", "upgrade to 2.5")
+ok("python 3.12 release on friday", "2026-11-27T09:00+01:00", "python 3.12 release")
+err("31.02 at 10:00", "invalid")
+
+# ---------------------------------------------------------------- Unicode spaces, zero-width characters
+same(
+    [
+        "in\u00a05\u00a0days",
+        "in\u20095\u2009days",
+        "in\u202f5 days",
+        "in 5\u3000days",
+        "\u200bin 5 days",
+        "in 5 days\ufeff",
+        "in 5\u200b days",
+        "\u2060in\u2003five days",
+    ],
+    "2026-11-28T14:00+01:00",
+)
+ok("tomorrow\u00a0at\u00a09am water\u00a0the plants", "2026-11-24T09:00+01:00", "water the plants")
+ok(
+    "tomorrow \U0001f468\u200d\U0001f469\u200d\U0001f467 dinner",
+    "2026-11-24T09:00+01:00",
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467 dinner",
+)
+
+# ---------------------------------------------------------------- URLs with query strings
+ok(
+    "read https://example.com/x?id=5&t=10m in 5 days",
+    "2026-11-28T14:00+01:00",
+    "read https://example.com/x?id=5&t=10m",
+)
+ok(
+    "in 5 days read https://example.com/page?a=1&b=2#frag",
+    "2026-11-28T14:00+01:00",
+    "read https://example.com/page?a=1&b=2#frag",
+)
+ok(
+    "watch https://www.youtube.com/watch?v=abc&t=1h2m tomorrow",
+    "2026-11-24T09:00+01:00",
+    "watch https://www.youtube.com/watch?v=abc&t=1h2m",
+)
+ok(
+    "www.example.com/search?q=friday+5pm&at=9 tomorrow at 10am",
+    "2026-11-24T10:00+01:00",
+    "www.example.com/search?q=friday+5pm&at=9",
+)
+
+# ---------------------------------------------------------------- the message kept whole
+ok("in 5 days drop table students;--", "2026-11-28T14:00+01:00", "drop table students;--")
+ok("tomorrow fix the build;", "2026-11-24T09:00+01:00", "fix the build;")
+ok("in 2 hours ping bob...", "2026-11-23T16:00+01:00", "ping bob...")
+ok("tomorrow at 9am (standup) -", "2026-11-24T09:00+01:00", "(standup) -")
+
+# ---------------------------------------------------------------- five calendar years in your zone
+LEAPS = "2027-03-01T10:00"  # two leap days (2028-02-29, 2032-02-29) in the next five years
+ok("in 5 years", "2032-03-01T10:00+01:00", now=LEAPS)
+ok("1 march 2032", "2032-03-01T09:00+01:00", now=LEAPS)
+ok("in 1827 days", "2032-03-01T10:00+01:00", now=LEAPS)
+ok("2032-03-01 10:00", "2032-03-01T10:00+01:00", now=LEAPS)
+fails(["in 1828 days", "in 5 years 1 day", "2032-03-01 10:01"], "too_far", now=LEAPS)
