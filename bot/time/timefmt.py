@@ -6,15 +6,28 @@ and Slack can show each viewer their own local time, with this text as the fallb
 
 from __future__ import annotations
 
+import re
 from calendar import monthrange
 from datetime import UTC, date, datetime, tzinfo
 
 from bot import markup
 
+_OFFSET_NAME_RE = re.compile(r"([+-])(\d{2})(\d{2})?")
+
 
 def local(at: datetime, tz: tzinfo) -> str:
     when = at.astimezone(tz)
-    return f"{when:%a} {when.day} {when:%b %Y, %H:%M} {when.tzname() or ''}".rstrip()
+    return f"{when:%a} {when.day} {when:%b %Y, %H:%M} {_zone_abbreviation(when)}".rstrip()
+
+
+def _zone_abbreviation(when: datetime) -> str:
+    """CET, PST...; a bare offset ("+02", "-0530") reads "UTC+2", "UTC-5:30"."""
+    name = when.tzname() or ""
+    m = _OFFSET_NAME_RE.fullmatch(name)
+    if m is None:
+        return name
+    minutes = f":{m.group(3)}" if m.group(3) and m.group(3) != "00" else ""
+    return f"UTC{m.group(1)}{int(m.group(2))}{minutes}"
 
 
 def relative(at: datetime, now: datetime, tz: tzinfo | None = None) -> str:
