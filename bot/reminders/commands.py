@@ -29,6 +29,10 @@ from bot.time.describe import describe_rule
 from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
 
 EXAMPLES = "`/remind in 5 days check the thread` or `/remind every monday 9am review goals`"
+NO_TEXT = (
+    "What should I remind you about? Put it after the time, like "
+    "`/remind tomorrow 9am water the plants`."
+)
 
 REMIND = CommandSpec(
     "remind",
@@ -133,8 +137,9 @@ class ReminderCommands:
                 text = self._check_text(what or parsed.message)
             except TimeParseError as error:
                 return _problem(error.message, when, field if from_form else None)
-            if not text:
-                text = "the message you picked" if source else "(no text)"
+            if not text and source is None:  # a reminder of nothing helps no one: ask
+                return _problem(NO_TEXT, when, "what" if from_form else None)
+            text = text or "the message you picked"
             in_channel = not event.place.is_dm and source is None
             new = NewReminder(
                 text=text,
@@ -148,7 +153,12 @@ class ReminderCommands:
             view = await self.reminders.create(session, member, new)
         self.context.scheduled(parsed.at)
         confirmation = views.confirmation(
-            view, tz=member.tz, now=now, in_channel=in_channel, understood=parsed.understood
+            view,
+            tz=member.tz,
+            now=now,
+            in_channel=in_channel,
+            understood=parsed.understood,
+            note=parsed.note,
         )
         return Response(replies=(confirmation, *_first_contact(member)))
 
