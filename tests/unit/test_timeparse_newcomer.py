@@ -134,3 +134,19 @@ def test_unicode_spaces_read_like_spaces(case: Case, space: str) -> None:
     assert (fancy.at, fancy.rule) == (plain.at, plain.rule)
     assert fancy.message.replace("\u200b", "").replace("\u2060", "") == fancy.message
     assert fancy.message.split() == plain.message.split()
+
+
+@pytest.mark.parametrize(
+    ("max_days", "ok", "too_far"),
+    [
+        (365, "in 1 year", "in 1 year 1 day"),  # 366 days from 1 March 2027: a leap day
+        (5 * 365 + 1, "in 5 years", "in 5 years 1 day"),
+        (30, "in 30 days", "in 31 days"),  # not whole years: days
+    ],
+)
+def test_the_limit_is_whole_calendar_years_else_days(max_days: int, ok: str, too_far: str) -> None:
+    now = datetime(2027, 3, 1, 10, 0, tzinfo=BERLIN)
+    assert parse_when(ok, now=now, tz=BERLIN, max_ahead_days=max_days).at > now
+    with pytest.raises(TimeParseError) as info:
+        parse_when(too_far, now=now, tz=BERLIN, max_ahead_days=max_days)
+    assert info.value.reason == "too_far"

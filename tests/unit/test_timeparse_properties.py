@@ -185,12 +185,13 @@ def _check(text: str, now: datetime, tz_index: int, max_days: int) -> ParsedWhen
 
 
 def _horizon(now: datetime, tz: tzinfo, max_days: int) -> datetime:
-    """The latest allowed firing: five calendar years in the member's zone for the default."""
-    if max_days != 5 * 365 + 1:
+    """The latest allowed firing: a whole number of years is counted in the member's calendar."""
+    years = round(max_days / 365.2425)
+    if not (years and years * 365 <= max_days <= years * 366):
         return now + timedelta(days=max_days)
     local = now.astimezone(tz)
     day = 28 if (local.month, local.day) == (2, 29) else local.day
-    later = local.replace(year=local.year + 5, day=day, tzinfo=None)
+    later = local.replace(year=local.year + years, day=day, tzinfo=None)
     return (later.replace(tzinfo=tz) + timedelta(hours=3)).astimezone(UTC)  # DST slack
 
 

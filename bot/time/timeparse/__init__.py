@@ -67,11 +67,10 @@ def parse_when(
     found = split_phrase(text)
     if not found.options:
         raise _no_time(text)
-    limit = _limit(aware_now, tz, max_ahead_days)
     error: TimeParseError | None = None
     for atoms, message in found.options:
         try:
-            return _interpret(atoms, message, found.repeat, aware_now, tz, max_ahead_days, limit)
+            return _interpret(atoms, message, found.repeat, aware_now, tz, max_ahead_days)
         except TimeParseError as exc:
             if exc.reason == "ambiguous" and exc.hour is not None:
                 raise _am_or_pm(text, atoms, exc.hour) from exc
@@ -89,7 +88,6 @@ def _interpret(
     now: datetime,
     tz: tzinfo,
     max_ahead_days: int,
-    limit: datetime,
 ) -> ParsedWhen:
     spec = Spec()
     for atom in atoms:
@@ -112,7 +110,6 @@ def _interpret(
         utc_now,
         zone,
         now.astimezone(zone).replace(tzinfo=None),
-        limit - utc_now,
         max_ahead_days,
     )
     try:
@@ -126,7 +123,9 @@ def _interpret(
         raise fail("too_far", too_far_message(max_ahead_days)) from exc
     if at <= utc_now:
         raise fail("past", f"That time has already passed. {EXAMPLE}")
-    if at > limit:
+    # the exact limit costs a few microseconds: only work it out near it (never below 365/366)
+    near = timedelta(days=max_ahead_days * 365 // 366 - 1)
+    if at - utc_now > near and at > _limit(now, tz, max_ahead_days):
         raise fail("too_far", too_far_message(max_ahead_days))
     return ParsedWhen(at, rule, message, understood, _skipped_note(at, ctx))
 

@@ -26,7 +26,6 @@ class Ctx:
     now: datetime  # aware, UTC
     zone: tzinfo
     local: datetime  # naive wall time of now in zone
-    max_ahead: timedelta
     max_days: int
     wanted: tuple[int, int, int] | None = None  # the wall time asked for, to notice DST gaps
 
