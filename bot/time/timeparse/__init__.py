@@ -148,7 +148,7 @@ def _skipped_note(at: datetime, ctx: Ctx) -> str:
     """Say so when the wall time asked for doesn't exist that day (clocks go forward)."""
     if ctx.wanted is None:
         return ""
-    local = at.astimezone(ctx.zone)
+    local = at if at.tzinfo is ctx.zone else at.astimezone(ctx.zone)
     if (local.hour, local.minute, local.second) == ctx.wanted:
         return ""
     hour, minute, _ = ctx.wanted

@@ -243,6 +243,7 @@ def _atoms(body: str, offset: int = 0) -> list[re.Match[str]]:
         if "://" in body or "www." in body
         else []
     )
+    weak = False
     for word in _WORD_RE.finditer(body, offset):
         start = word.start()
         if start < end:
@@ -256,7 +257,8 @@ def _atoms(body: str, offset: int = 0) -> list[re.Match[str]]:
             if atom is not None and atom.end() > start:
                 found.append(atom)
                 end = atom.end()
-    if any(a.lastgroup == "nd" and a.group("ndw") for a in found):
+                weak = weak or (atom.lastgroup == "nd" and atom.group("ndw") is not None)
+    if weak:
         found = [a for i, a in enumerate(found) if _keep(body, found, i)]
     return found
 
