@@ -101,7 +101,9 @@ async def test_repeating_reminder_keeps_local_time_across_dst(
     seen = []
     for _ in range(20):
         async with core.sessions() as session:
-            due = await session.scalar(select(Delivery.due_at).where(Delivery.status == "pending"))
+            due = await session.scalar(
+                select(Delivery.due_at).where(Delivery.status == "pending")
+            )
         assert due is not None
         seen.append(due.astimezone(berlin))
         clock.set(due)
