@@ -150,10 +150,8 @@ def apply(spec: Spec, m: re.Match[str], repeat: bool) -> None:
             spec.monthly_day = True
     elif kind == "dur":
         _apply_duration(spec, m, text, repeat)
-    elif kind == "clock":
+    elif kind in ("clock", "compact"):
         _apply_clock(spec, m, text)
-    elif kind == "compact":
-        _apply_compact(spec, m, text)
     elif kind == "eop":
         _set_date(spec, "eop", text)
         spec.period = (m.group("eopa") or m.group("eopw")[0]).lower()
@@ -406,34 +404,22 @@ def _set_clock(spec: Spec, hour: int, minute: int, second: int, text: str) -> No
 
 
 def _apply_clock(spec: Spec, m: re.Match[str], text: str) -> None:
-    if m.group("c12ap") is not None:
-        hour, minute = int(m.group("c12h")), int(m.group("c12m") or 0)
+    """`5pm`, `17:00`, and compact `at 930` (09:30, 24-hour like `9:30`) or `at 930pm`."""
+    compact = m.lastgroup == "compact"
+    hour = int(m.group("cch" if compact else "c12h") or m.group("c24h"))
+    minute = int(m.group("ccm" if compact else "c12m") or m.group("c24m") or 0)
+    half = m.group("ccap" if compact else "c12ap")
+    if half is not None:
         if not 1 <= hour <= 12:
             raise fail(
                 "invalid", f"`{text.strip()}` isn't a time of day. Try `at 11pm` or `at 23:00`."
             )
-        hour = hour % 12 + (12 if m.group("c12ap").lower() == "p" else 0)
-        _set_clock(spec, hour, minute, int(m.group("c12s") or 0), text)
-    else:
-        _set_clock(
-            spec, int(m.group("c24h")), int(m.group("c24m")), int(m.group("c24s") or 0), text
-        )
-    if m.group("cz1"):
-        _set_zone(spec, m.group("cz1"))
-
-
-def _apply_compact(spec: Spec, m: re.Match[str], text: str) -> None:
-    """`at 930` is 09:30 and `at 1730` is 17:30 (24-hour, like `9:30`); `at 930pm` is 21:30."""
-    hour, minute = int(m.group("cch")), int(m.group("ccm"))
-    if m.group("ccap") is not None:
-        if not 1 <= hour <= 12:
-            raise fail(
-                "invalid", f"`{text.strip()}` isn't a time of day. Try `at 930pm` or `at 21:30`."
-            )
-        hour = hour % 12 + (12 if m.group("ccap").lower() == "p" else 0)
-    _set_clock(spec, hour, minute, 0, text)
-    if m.group("cz3"):
-        _set_zone(spec, m.group("cz3"))
+        hour = hour % 12 + (12 if half.lower() == "p" else 0)
+    _set_clock(
+        spec, hour, minute, 0 if compact else int(m.group("c12s") or m.group("c24s") or 0), text
+    )
+    if m.group("cz3" if compact else "cz1"):
+        _set_zone(spec, m.group("cz3" if compact else "cz1"))
 
 
 def _apply_bare(spec: Spec, m: re.Match[str], text: str) -> None:
