@@ -628,6 +628,8 @@ ok("at 930pm", "2026-11-23T21:30+01:00")
 ok("at 1730 call mom", "2026-11-23T17:30+01:00", "call mom")
 ok("tomorrow at 1015", "2026-11-24T10:15+01:00")
 ok("call mom at 1730", "2026-11-23T17:30+01:00", "call mom")
+ok("call mom at 1730.", "2026-11-23T17:30+01:00", "call mom")
+ok("at 930. coffee with ann", "2026-11-24T09:30+01:00", "coffee with ann")
 fails(["at 2400", "at 1260", "at 1330pm"], "invalid")
 
 # ------------------------------------------------ end of the week/month/quarter/year

@@ -105,7 +105,7 @@ _ATOM_TABLE: Final = [
     # compact clock times after "at": "at 930", "at 1730", "at 9.30", "at 930pm"
     (
         r"(?P<compact>(?:at|@)\s*(?P<cch>\d{1,2})\.?(?P<ccm>\d{2})"
-        r"(?:\s*(?P<ccap>[ap])\.?\s?m(?![a-z])\.?)?(?![\d:./]|-\d)" + zone_pattern("cz3") + ")",
+        r"(?:\s*(?P<ccap>[ap])\.?\s?m(?![a-z])\.?)?(?![\d:/]|[.-]\d)" + zone_pattern("cz3") + ")",
         "at @",
     ),
     # end of the week, month, quarter or year (end of the day is a named time below)
@@ -189,7 +189,7 @@ _GAP_RE: Final = re.compile(r"(?:[\s,;@&-]|\b(?:and|at|on|by|around)\b)*", FLAGS
 _HEAD_RE: Final = re.compile(r"[\s,:;-]*")
 _TAIL_RE: Final = re.compile(r"[\s.!?,;:)]*")
 _MSG_LEAD_RE: Final = re.compile(
-    r"[\s,:;\-\u2013\u2014]*(?:(?:remind\s+me|me)(?=[\s,:;]|$)[\s,:;]*)?"
+    r"(?:[\s,:;\-\u2013\u2014]|\.(?=\s))*(?:(?:remind\s+me|me)(?=[\s,:;]|$)[\s,:;]*)?"
     r"(?:(?:to|about|that)(?=\s|$))?[\s,:;\-\u2013\u2014]*",
     FLAGS,
 )
