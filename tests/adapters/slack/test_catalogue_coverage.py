@@ -19,6 +19,7 @@ SCENARIOS = {
         "rem.end": "test_button_pause_resume_end", "rem.snooze10": "test_reminder_dm",
         "rem.snooze60": "test_reminder_dm", "rem.snoozetomorrow": "test_reminder_dm",
         "rem.snoozecustom": "test_reminder_dm", "rem.done": "test_reminder_dm",
+        "tz.pick": "test_slash_timezone",
     },
     "forms": {
         "rem.edit": "test_button_edit_modal", "rem.snooze": "test_reminder_dm",
