@@ -144,7 +144,7 @@ class ReminderCommands:
                 source_excerpt=markup.truncate((source or {}).get("excerpt", ""), 280) or None,
             )
             view = await self.reminders.create(session, member, new)
-        self.context.scheduled(parsed.at)
+        self.context.wake_queue(parsed.at)
         confirmation = views.confirmation(
             view, tz=member.tz, now=now, in_channel=in_channel, understood=parsed.understood
         )
@@ -214,6 +214,10 @@ class ReminderCommands:
             label = f"{typed} → ⚠ {markup.to_plain(error.message)}"
         return Response(choices=(Choice(label[:100], typed[:100]),))
 
+    async def list_page(self, actor: Actor, page: int) -> Response:
+        """One page of `actor`'s reminders (the home shows the first)."""
+        return await self._list(actor, page, update=False)
+
     async def list_reminders(self, event: Invocation) -> Response:
         page = _int(str(event.options.get("page", "1")) or "1", default=1)
         return await self._list(event.actor, page, update=False)
@@ -240,7 +244,7 @@ class ReminderCommands:
         async with self.context.transaction(event.actor) as (session, member):
             added = await self.reminders.follow(session, _int(event.value), member)
             view = await self.reminders.view(session, _int(event.value), member)
-        self.context.scheduled(view.next_at)
+        self.context.wake_queue(view.next_at)
         if not added:
             return reply("You're already on this reminder.")
         now = self.context.clock.now()
@@ -282,7 +286,7 @@ class ReminderCommands:
                 rule=parsed.rule if parsed else None,
             )
             view = await self.reminders.view(session, _int(event.context), member)
-        self.context.scheduled(view.next_at)
+        self.context.wake_queue(view.next_at)
         when_text = (
             timefmt.moment(view.next_at, member.tz, self.context.clock.now())
             if view.next_at
@@ -298,7 +302,7 @@ class ReminderCommands:
     async def resume(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
             upcoming = await self.reminders.resume(session, _int(event.value), member)
-        self.context.scheduled(upcoming)
+        self.context.wake_queue(upcoming)
         when = timefmt.moment(upcoming, member.tz, self.context.clock.now())
         return reply(f"▶️ Resumed; next {when}.")
 
@@ -315,7 +319,7 @@ class ReminderCommands:
         return self._snoozed(text, until, member)
 
     def _snoozed(self, text: str, until: datetime, member: MemberInfo) -> Response:
-        self.context.scheduled(until)
+        self.context.wake_queue(until)
         when = timefmt.moment(until, member.tz, self.context.clock.now())
         return reply(f"😴 Snoozed until {when}: {markup.escape(text)}", private=False, update=True)
 
@@ -339,18 +343,6 @@ class ReminderCommands:
         async with self.context.transaction(event.actor) as (session, member):
             text = await self.reminders.done(session, _int(event.value), member)
         return reply(f"✅ Done: {markup.escape(text)}", private=False, update=True)
-
-    async def undelivered_notice(self, actor: Actor) -> Reply | None:
-        """Reminders we could not DM (closed DMs), shown privately on the member's next visit."""
-        async with self.context.sessions.begin() as session:
-            texts = await self.reminders.take_undelivered(session, actor)
-        if not texts:
-            return None
-        items = "\n".join(f"• {markup.escape(text)}" for text in texts[:10])
-        return Reply(
-            "📭 I couldn't send you these reminders because your DMs are closed:\n"
-            f"{items}\nOpen your DMs to the bot to get them on time."
-        )
 
 
 def _problem(message: str, typed: str, field: str | None = None) -> Response:

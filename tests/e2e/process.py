@@ -21,7 +21,7 @@ class BotProcess:
             **env,
         )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            [sys.executable, "-m", "adapters", "run"],
             cwd=cwd,
             env=environment,
             stdin=subprocess.PIPE,

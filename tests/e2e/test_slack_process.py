@@ -93,7 +93,7 @@ def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 async def mentorbot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str
 ) -> AsyncIterator[BotProcess]:
-    """Start `python -m bot run`; on exit terminate it and close its pipes."""
+    """Start `python -m adapters run`; on exit terminate it and close its pipes."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     no_proxies(monkeypatch)
     bot = BotProcess(url, tmp_path, **env)

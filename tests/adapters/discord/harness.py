@@ -12,8 +12,9 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.discord.client import CoreLike, MentorClient, Options
+from adapters.discord.client import MentorClient, Options
 from adapters.discord.messenger import DiscordMessenger
+from bot.app import CorePort
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_payloads import Json, Member
 from tests.fakes.discord_server import FakeDiscord, InteractionRecord
@@ -47,13 +48,13 @@ def is_ephemeral(message: Json) -> bool:
 @dataclass
 class DiscordHarness:
     fake: FakeDiscord
-    core: CoreLike
+    core: CorePort
     options: Options = FAST
     client: MentorClient | None = None
     _task: asyncio.Task[None] | None = None
     _members: dict[str, Member] = field(default_factory=dict)
 
-    async def start(self, core: CoreLike | None = None, options: Options | None = None) -> None:
+    async def start(self, core: CorePort | None = None, options: Options | None = None) -> None:
         """What `run_discord` does, but in a task the test can stop and restart."""
         self.core = core or self.core
         client = MentorClient(self.core, options or self.options)

@@ -20,7 +20,7 @@ async def test_the_reminder_waits_for_the_members_next_visit(
     await discord_.fake.wait_until(
         lambda: any(c.status == 403 for c in discord_.fake.calls_to("POST", r"/channels/\d+/.*"))
     )
-    await core.dispatcher.idle.wait()
+    await core.queue.idle.wait()
     assert discord_.fake.dms(ann.id) == []
     record = await discord_.slash("reminders", ann)
     listing, notice = await discord_.settled(record, messages=2)

@@ -67,7 +67,7 @@ async def test_a_slow_modal_submission_closes_and_answers_later(
     slack, gated = slow
     slack.runtime.app.ack_budget = 0.05  # instead of 2.5 s, so the test is quick
     view = slack.runtime.app.renderer.menu(
-        gated.router.catalogue, is_admin=False, metadata="", form_id="mentorbot.menu",
+        gated.router.catalogue, metadata="", form_id="mentorbot.menu",
         command_input="command", details_input="details",
     )
 
