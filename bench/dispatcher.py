@@ -1,4 +1,4 @@
-"""Dispatcher burst: 100,000 reminders pending, 5,000 due within the same second.
+"""Delivery queue burst: 100,000 reminders pending, 5,000 due within the same second.
 
 Reports lateness (send time minus due time) p50/p99/max, the drain time, and the largest
 event-loop stall seen by a 1 ms ticker during the burst. Run: `python bench/dispatcher.py`
