@@ -1,0 +1,111 @@
+"""Adding a feature is its own code plus one entry in the feature list: no core or adapter edit.
+
+`PingFeature` lives only in this test. It brings a command and a delivery kind of its own, and
+the queue gives it everything reminders get: sent once, late notice, outcomes recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.console.chat import ConsoleChat
+from bot.app import Core
+from bot.chat import Invocation, Reply, Response, reply
+from bot.clock import FakeClock
+from bot.context import Context
+from bot.features import FeatureBase, feature_list
+from bot.queue import DeliveryKind, Due, Outcome, delivery_row, enqueue
+from bot.router import CommandSpec, OptionSpec, Router
+from bot.storage.tables import Delivery
+from tests.conftest import make_settings
+from tests.support.conversation import count, dispatcher_idle
+
+PING = CommandSpec(
+    "ping",
+    "Ping me back in a few minutes",
+    options=(OptionSpec("minutes", "How many minutes", kind="integer"),),
+    rest="minutes",
+    usage="/ping 5",
+)
+
+
+class PingFeature(FeatureBase):
+    """A tiny feature: `/ping N` queues a `ping.pong` DM N minutes from now."""
+
+    name = "ping"
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.recorded: list[Outcome] = []
+
+    def register(self, router: Router) -> None:
+        router.command(PING, self.ping)
+
+    def delivery_kinds(self) -> Sequence[DeliveryKind]:
+        return (DeliveryKind("ping.pong", self.compose, after=self.after),)
+
+    async def ping(self, event: Invocation) -> Response:
+        minutes = int(event.options.get("minutes", 1))
+        at = self.context.clock.now() + timedelta(minutes=minutes)
+        async with self.context.transaction(event.actor) as (session, member):
+            row = delivery_row(
+                "ping.pong",
+                member.id,  # the subject: this feature keeps no table of its own
+                workspace_id=member.workspace_id,
+                platform=member.platform,
+                member_id=member.id,
+                at=at,
+            )
+            queued = await enqueue(session, [row])
+        self.context.wake_queue(at)
+        return reply("🏓 Pong is on its way." if queued else "🏓 Already on its way.")
+
+    async def compose(self, session: AsyncSession, due: Sequence[Due]) -> Mapping[int, Reply]:
+        return {item.id: Reply(f"🏓 pong for {item.user_id}", private=False) for item in due}
+
+    async def after(self, session: AsyncSession, results: Sequence[tuple[Due, Outcome]]) -> None:
+        self.recorded.extend(outcome for _, outcome in results)
+
+
+async def test_a_feature_from_the_list_gets_its_command_and_its_deliveries(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    settings = make_settings(sqlite_url, send_rate_per_second=1000.0)
+    core = Core(settings, clock=clock, features=(*feature_list(), PingFeature))
+    await core.migrate()
+    async with core:
+        chat = ConsoleChat(core)
+        assert "/ping" in "\n".join(await chat.say("/help"))
+        assert await chat.say("/ping 5") == ["🏓 Pong is on its way."]
+        assert await chat.say("/ping 5") == ["🏓 Already on its way."]  # same moment: one row
+
+        clock.advance(timedelta(minutes=10))  # five minutes late, as if the bot had been down
+        dm = "\n".join(await chat.next_dm())
+        await dispatcher_idle(core)  # the send is recorded
+
+        assert "🏓 pong for you" in dm
+        assert "Sorry, this is 5 minutes late" in dm
+        assert chat.dms.empty()
+        assert await count(core, Delivery, kind="ping.pong") == 1  # exactly once: one row,
+        assert await count(core, Delivery, kind="ping.pong", status="sent") == 1  # sent
+        ping = core.feature("ping")
+        assert isinstance(ping, PingFeature)
+        assert [outcome.message_id is not None for outcome in ping.recorded] == [True]
+
+
+async def test_two_features_cannot_claim_one_delivery_kind(sqlite_url: str) -> None:
+    class Clash(PingFeature):
+        name = "clash"
+
+        def register(self, router: Router) -> None:
+            pass
+
+    try:
+        Core(make_settings(sqlite_url), features=(PingFeature, Clash))
+    except ValueError as error:
+        assert "ping.pong" in str(error)
+    else:
+        raise AssertionError("a delivery kind registered twice was accepted")
