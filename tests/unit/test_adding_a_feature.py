@@ -7,13 +7,15 @@ the queue gives it everything reminders get: sent once, late notice, outcomes re
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.console.chat import ConsoleChat
+from bot import jobs
 from bot.app import Core
-from bot.chat import Invocation, Reply, Response, reply
+from bot.calendar import CalendarJob
+from bot.chat import Actor, Invocation, Reply, Response, reply
 from bot.clock import FakeClock
 from bot.context import Context
 from bot.features import FeatureBase, feature_list
@@ -40,6 +42,9 @@ class PingFeature(FeatureBase):
     def __init__(self, context: Context) -> None:
         super().__init__(context)
         self.recorded: list[Outcome] = []
+        self.to_ask: set[str] = set()  # members whose pong went out: asked once afterwards
+        self.weekly_runs = 0
+        self.swept = 0
 
     def register(self, router: Router) -> None:
         router.command(PING, self.ping)
@@ -68,6 +73,27 @@ class PingFeature(FeatureBase):
 
     async def after(self, session: AsyncSession, results: Sequence[tuple[Due, Outcome]]) -> None:
         self.recorded.extend(outcome for _, outcome in results)
+        self.to_ask.update(due.user_id or "" for due, outcome in results if outcome.message_id)
+
+    async def notice(self, actor: Actor) -> Reply | None:
+        if actor.user_id not in self.to_ask:
+            return None
+        self.to_ask.discard(actor.user_id)
+        return Reply("🏓 Did the pong arrive?")
+
+    async def home_section(self, actor: Actor) -> Reply | None:
+        return Reply(f"🏓 {len(self.recorded)} pongs so far")
+
+    async def sweep(self, session: AsyncSession, now: datetime) -> int:
+        self.swept += 1
+        return 0
+
+    def calendar_jobs(self) -> Sequence[CalendarJob]:
+        return (CalendarJob("ping-weekly", self.weekly, {"day_of_week": "mon", "hour": 9}),)
+
+    async def weekly(self) -> int:
+        self.weekly_runs += 1
+        return self.weekly_runs
 
 
 async def test_a_feature_from_the_list_gets_its_command_and_its_deliveries(
@@ -109,3 +135,31 @@ async def test_two_features_cannot_claim_one_delivery_kind(sqlite_url: str) -> N
         assert "ping.pong" in str(error)
     else:
         raise AssertionError("a delivery kind registered twice was accepted")
+
+
+async def test_a_feature_from_the_list_gets_every_hook(sqlite_url: str, clock: FakeClock) -> None:
+    settings = make_settings(sqlite_url, send_rate_per_second=1000.0)
+    core = Core(settings, clock=clock, features=(*feature_list(), PingFeature))
+    await core.migrate()
+    ping = core.feature("ping")
+    assert isinstance(ping, PingFeature)
+    async with core:
+        chat = ConsoleChat(core)
+        await chat.say("/ping 1")
+        clock.advance(timedelta(minutes=1))
+        await chat.next_dm()
+        await dispatcher_idle(core)
+
+        first = await chat.say("/timezone")
+        second = await chat.say("/timezone")
+        home = await core.home(chat.actor())
+        await core.sweep()
+        assert jobs.bound("ping-weekly") and jobs.bound("retention-sweep")
+        await jobs.run("ping-weekly")  # as APScheduler calls it: by id
+
+    assert "🏓 Did the pong arrive?" in first  # the notice, after the command's own answer
+    assert "🏓 Did the pong arrive?" not in second  # once
+    assert "🏓 1 pongs so far" in home.text and "Your time zone is" in home.text
+    assert ping.swept == 1
+    assert ping.weekly_runs == 1
+    assert not jobs.bound("ping-weekly")  # a stopped core leaves nothing bound
