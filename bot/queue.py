@@ -100,7 +100,8 @@ class DeliveryKind:
       per claimed batch. A row it leaves out is not sent (marked failed: nothing to send).
     - `prepare` runs inside the claim transaction, e.g. to store a repeating reminder's next
       firing in the same commit that claims this one, so a crash never loses the series.
-    - `after` runs in the transaction that records the outcomes (sent, retried or undelivered).
+    - `after` runs once the outcomes (sent, retried or undelivered) are committed, in its own
+      transaction; if it fails, that is logged and nothing is sent again.
     - `describe` gives one line per subject for the closed-DM notice (else "a message").
 
     The part of `name` before the dot is its family: rows of one family, subject, destination
@@ -427,19 +428,31 @@ class DeliveryQueue:
                 )
                 for row in rows
             ]
-            messages: dict[int, Reply] = {}
+            messages: dict[int, Reply | Outcome] = {}
             for name, group in _by_kind(due, lambda item: item.kind).items():
-                kind = self.kinds.get(name)
-                if kind is None:
-                    log.error("no handler for delivery kind %r; %d rows not sent", name, len(group))
-                    continue
-                messages.update(await kind.compose(session, group))
+                messages.update(await self._compose(session, name, group))
         outcomes = await asyncio.gather(
             *(self._send_one(item, messages.get(item.id)) for item in due)
         )
         return due, list(outcomes)
 
-    async def _send_one(self, item: Due, message: Reply | None) -> Outcome:
+    async def _compose(
+        self, session: AsyncSession, name: str, group: Sequence[Due]
+    ) -> Mapping[int, Reply | Outcome]:
+        """One kind's messages; a kind that fails (a bug) delays only its own rows."""
+        kind = self.kinds.get(name)
+        if kind is None:
+            log.error("no handler for delivery kind %r; %d rows not sent", name, len(group))
+            return {item.id: Outcome(item.id, permanent_error=f"no kind {name}") for item in group}
+        try:
+            return await kind.compose(session, group)
+        except Exception:
+            log.exception("composing %d %s deliveries failed; retrying later", len(group), name)
+            return {item.id: Outcome(item.id, retry_after=60.0) for item in group}
+
+    async def _send_one(self, item: Due, message: Reply | Outcome | None) -> Outcome:
+        if isinstance(message, Outcome):
+            return message
         if message is None:
             return Outcome(item.id, permanent_error="nothing to send")
         if item.user_id is None:
@@ -477,7 +490,7 @@ class DeliveryQueue:
         return replace(message, text=f"{message.text}\n{notice}")
 
     async def record(self, outcomes: Sequence[Outcome], due: Sequence[Due] = ()) -> None:
-        """Store each outcome (sent, retry later, undelivered) and run the kinds' `after`."""
+        """Store each outcome (sent, retry later, undelivered), then run the kinds' `after`."""
         if not outcomes:
             return
         now = self.clock.now()
@@ -517,17 +530,18 @@ class DeliveryQueue:
                 batch = [row for row in rows if row["status"] == status]
                 if batch:
                     await session.execute(update(Delivery), batch)
-            paired = [
-                (by_id[outcome.delivery_id], outcome)
-                for outcome in outcomes
-                if outcome.delivery_id in by_id
-            ]
-            for name, group in _by_kind(paired, lambda pair: pair[0].kind).items():
-                kind = self.kinds.get(name)
-                if kind is not None and kind.after is not None:
-                    await kind.after(session, group)
         if any(outcome.retry_after is not None for outcome in outcomes):
             self.wake()
+        paired = [(by_id[o.delivery_id], o) for o in outcomes if o.delivery_id in by_id]
+        for name, group in _by_kind(paired, lambda pair: pair[0].kind).items():
+            kind = self.kinds.get(name)
+            if kind is None or kind.after is None:
+                continue
+            try:  # after the outcomes are committed: a failing hook can never cause a resend
+                async with self.sessions.begin() as session:
+                    await kind.after(session, group)
+            except Exception:
+                log.exception("the %s after-send hook failed for %d rows", name, len(group))
 
     async def recover(self, *, everything: bool = False) -> int:
         """Requeue rows claimed by a process that died before recording the send.

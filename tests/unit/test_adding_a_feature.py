@@ -163,3 +163,60 @@ async def test_a_feature_from_the_list_gets_every_hook(sqlite_url: str, clock: F
     assert ping.swept == 1
     assert ping.weekly_runs == 1
     assert not jobs.bound("ping-weekly")  # a stopped core leaves nothing bound
+
+
+class FlakyFeature(FeatureBase):
+    """A feature whose composing fails the first time (a bug, a database hiccup)."""
+
+    name = "flaky"
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.failures = 1
+
+    def delivery_kinds(self) -> Sequence[DeliveryKind]:
+        return (DeliveryKind("flaky.note", self.compose),)
+
+    async def compose(self, session: AsyncSession, due: Sequence[Due]) -> Mapping[int, Reply]:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("composing failed")
+        return {item.id: Reply("📝 flaky note", private=False) for item in due}
+
+
+async def test_a_failing_compose_delays_only_its_own_kind(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    settings = make_settings(sqlite_url, send_rate_per_second=1000.0)
+    core = Core(settings, clock=clock, features=(*feature_list(), PingFeature, FlakyFeature))
+    await core.migrate()
+    async with core:
+        chat = ConsoleChat(core)
+        await chat.say("/ping 1")  # creates the member too
+        async with core.context.transaction(chat.actor()) as (session, member):
+            at = clock.now() + timedelta(minutes=1)
+            await enqueue(
+                session,
+                [
+                    delivery_row(
+                        "flaky.note",
+                        1,
+                        workspace_id=member.workspace_id,
+                        platform=member.platform,
+                        member_id=member.id,
+                        at=at,
+                    )
+                ],
+            )
+        clock.advance(timedelta(minutes=1))
+        first = "\n".join(await chat.next_dm())
+        await dispatcher_idle(core)
+        assert await count(core, Delivery, kind="flaky.note", status="pending") == 1
+        clock.advance(timedelta(minutes=2))  # past its retry a minute later
+        second = "\n".join(await chat.next_dm())
+        await dispatcher_idle(core)
+
+    assert "pong" in first  # not held back by the other kind's failure
+    assert "📝 flaky note" in second
+    assert "Sorry, this is 2 minutes late" in second
+    assert await count(core, Delivery, status="sent") == 2
