@@ -215,8 +215,8 @@ async def test_a_failing_compose_delays_only_its_own_kind(
         clock.advance(timedelta(minutes=2))  # past its retry a minute later
         second = "\n".join(await chat.next_dm())
         await dispatcher_idle(core)
+        assert await count(core, Delivery, status="sent") == 2
 
     assert "pong" in first  # not held back by the other kind's failure
     assert "📝 flaky note" in second
     assert "Sorry, this is 2 minutes late" in second
-    assert await count(core, Delivery, status="sent") == 2
