@@ -120,7 +120,10 @@ class Core:
 
     def feature(self, name: str) -> Feature:
         """The running feature called `name` (tests and tools)."""
-        return next(feature for feature in self.features if feature.name == name)
+        for feature in self.features:
+            if feature.name == name:
+                return feature
+        raise KeyError(name)
 
     async def migrate(self) -> list[str]:
         """Apply pending migrations; returns the revisions applied."""

@@ -206,3 +206,37 @@ async def test_a_0001_database_upgrades_and_delivers_each_pending_reminder_once(
     assert not any("Sorry" in body for body in texts if "alpha" not in body)
     assert statuses == {1: 1, 2: 1, 3: 1, 4: 1, 5: 2}
     assert sorted(upcoming) == [DUE_SOON + timedelta(days=1)] * 2  # the series goes on
+
+
+async def test_0002_downgrades_to_the_0001_shape_and_up_again(database_url: str) -> None:
+    engine = make_engine(database_url)
+
+    def down_to_0001(connection: Connection) -> None:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_at_0001)
+            await connection.commit()
+        await _write_0001_rows(engine)
+        assert await migrate.upgrade(engine) == ["0002"]
+        async with engine.connect() as connection:
+            await connection.run_sync(down_to_0001)
+            await connection.commit()
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    text("SELECT reminder_id, member_id, kind FROM deliveries ORDER BY id")
+                )
+            ).all()
+        assert [tuple(row) for row in rows] == [
+            (1, 1, "fire"), (2, 2, "fire"), (3, 1, "fire"), (3, 1, "snooze"),
+            (4, 1, "fire"), (5, 1, "fire"), (5, 2, "fire"),
+        ]
+        assert await migrate.upgrade(engine) == ["0002"]
+        async with engine.connect() as connection:
+            assert await connection.run_sync(differences) == []
+    finally:
+        await engine.dispose()
