@@ -130,19 +130,28 @@ def delivery_row(
     *,
     workspace_id: int,
     platform: str,
-    member_id: int,
     at: datetime,
+    member_id: int | None = None,
+    channel_id: str | None = None,
 ) -> dict[str, object]:
-    """A pending DM of `kind` about `subject_id` to `member_id` at `at`, ready for `enqueue`."""
+    """A pending delivery of `kind` about `subject_id` at `at`, ready for `enqueue`.
+
+    To a member's DM (`member_id`) or, once the Messenger can post, to a channel (`channel_id`):
+    exactly one of them. Channel rows are queued and deduplicated like any other, but until
+    channel posts are sent they are marked failed ("no DM destination") when they come due.
+    """
+    if (member_id is None) == (channel_id is None):
+        raise ValueError("a delivery goes to a member or to a channel")
+    destination = f"member:{member_id}" if member_id is not None else f"channel:{channel_id}"
     return {
         "workspace_id": workspace_id,
         "platform": platform,
         "kind": kind,
         "family": kind.partition(".")[0],
         "subject_id": subject_id,
-        "destination": f"member:{member_id}",
+        "destination": destination,
         "member_id": member_id,
-        "channel_id": None,
+        "channel_id": channel_id,
         "occurrence": at,
         "due_at": at,
         "status": DeliveryStatus.PENDING,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.console.chat import ConsoleChat
@@ -220,3 +221,29 @@ async def test_a_failing_compose_delays_only_its_own_kind(
     assert "pong" in first  # not held back by the other kind's failure
     assert "📝 flaky note" in second
     assert "Sorry, this is 2 minutes late" in second
+
+
+async def test_a_channel_row_is_keyed_like_any_other_and_not_sent_as_a_dm(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    """The row already carries a channel destination; sending one is the Messenger's next step."""
+    core = Core(make_settings(sqlite_url), clock=clock, features=(*feature_list(), PingFeature))
+    await core.migrate()  # not started: this test drives the queue by hand
+    chat = ConsoleChat(core)
+    await chat.say("/timezone")  # the workspace exists
+    at = clock.now() + timedelta(minutes=1)
+    row = delivery_row(
+        "ping.pong", 7, workspace_id=1, platform="console", at=at, channel_id="general"
+    )
+    try:
+        async with core.sessions.begin() as session:
+            assert await enqueue(session, [row])
+            assert not await enqueue(session, [row])  # the same post twice is one row
+        clock.advance(timedelta(minutes=1))
+        assert await core.queue.drain_due() == 1
+        async with core.sessions() as session:
+            found = (await session.execute(select(Delivery.status, Delivery.error))).one()
+        assert tuple(found) == ("failed", "no DM destination")
+        assert chat.dms.empty()
+    finally:
+        await core.engine.dispose()
