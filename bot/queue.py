@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -65,9 +65,7 @@ class Claim:
     kind: str
     subject_id: int
     member_id: int | None
-    channel_id: str | None
     occurrence: datetime
-    platform: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,8 @@ class Due:
     channel_id: str | None  # a channel destination (not sent yet: only DMs are)
     tz: ZoneInfo  # the member's zone, else the workspace's, else the default
 
+
+CLAIM_COLUMNS = tuple(getattr(Delivery, field.name) for field in fields(Claim))
 
 Prepare = Callable[[AsyncSession, Sequence[Claim], datetime], Awaitable[None]]
 Compose = Callable[[AsyncSession, Sequence[Due]], Awaitable[Mapping[int, Reply]]]
@@ -367,32 +367,11 @@ class DeliveryQueue:
                 .values(
                     status=DeliveryStatus.SENDING, claimed_at=now, attempts=Delivery.attempts + 1
                 )
-                .returning(
-                    Delivery.id,
-                    Delivery.kind,
-                    Delivery.subject_id,
-                    Delivery.member_id,
-                    Delivery.channel_id,
-                    Delivery.occurrence,
-                    Delivery.platform,
-                )
+                .returning(*CLAIM_COLUMNS)
                 .execution_options(synchronize_session=False)
             )
-            claims = sorted(
-                (
-                    Claim(
-                        id=row.id,
-                        kind=row.kind,
-                        subject_id=row.subject_id,
-                        member_id=row.member_id,
-                        channel_id=row.channel_id,
-                        occurrence=row.occurrence,
-                        platform=row.platform,
-                    )
-                    for row in result
-                ),
-                key=lambda claim: claim.id,
-            )
+            # Positional on purpose: CLAIM_COLUMNS lists Claim's fields in order (fast per row).
+            claims = sorted((Claim(*row) for row in result), key=lambda claim: claim.id)
             for name, group in _by_kind(claims, lambda claim: claim.kind).items():
                 kind = self.kinds.get(name)
                 if kind is not None and kind.prepare is not None:
@@ -402,40 +381,50 @@ class DeliveryQueue:
     async def send(self, ids: Sequence[int]) -> tuple[list[Due], list[Outcome]]:
         """Compose every claimed row through its kind (batched), then send each one."""
         async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        Delivery.id,
-                        Delivery.kind,
-                        Delivery.subject_id,
-                        Delivery.occurrence,
-                        Delivery.platform,
-                        Delivery.member_id,
-                        Delivery.channel_id,
-                        Workspace.external_id,
-                        Workspace.default_tz,
-                        Member.user_id,
-                        Member.tz,
-                    )
-                    .join(Workspace, Workspace.id == Delivery.workspace_id)
-                    .outerjoin(Member, Member.id == Delivery.member_id)
-                    .where(Delivery.id.in_(ids))
+            rows = await session.execute(
+                select(
+                    Delivery.id,
+                    Delivery.kind,
+                    Delivery.subject_id,
+                    Delivery.occurrence,
+                    Delivery.platform,
+                    Workspace.external_id,
+                    Delivery.member_id,
+                    Member.user_id,
+                    Delivery.channel_id,
+                    Member.tz,
+                    Workspace.default_tz,
                 )
-            ).all()
+                .join(Workspace, Workspace.id == Delivery.workspace_id)
+                .outerjoin(Member, Member.id == Delivery.member_id)
+                .where(Delivery.id.in_(ids))
+            )
             due = [
                 Due(
-                    id=row.id,
-                    kind=row.kind,
-                    subject_id=row.subject_id,
-                    occurrence=row.occurrence,
-                    platform=row.platform,
-                    workspace=row.external_id,
-                    member_id=row.member_id,
-                    user_id=row.user_id,
-                    channel_id=row.channel_id,
-                    tz=safe_zone(row.tz or row.default_tz, self.default_tz),
+                    id=delivery_id,
+                    kind=kind,
+                    subject_id=subject_id,
+                    occurrence=occurrence,
+                    platform=platform,
+                    workspace=workspace,
+                    member_id=member_id,
+                    user_id=user_id,
+                    channel_id=channel_id,
+                    tz=safe_zone(member_tz or workspace_tz, self.default_tz),
                 )
-                for row in rows
+                for (
+                    delivery_id,
+                    kind,
+                    subject_id,
+                    occurrence,
+                    platform,
+                    workspace,
+                    member_id,
+                    user_id,
+                    channel_id,
+                    member_tz,
+                    workspace_tz,
+                ) in rows
             ]
             messages: dict[int, Reply | Outcome] = {}
             for name, group in _by_kind(due, lambda item: item.kind).items():
@@ -541,10 +530,15 @@ class DeliveryQueue:
                     await session.execute(update(Delivery), batch)
         if any(outcome.retry_after is not None for outcome in outcomes):
             self.wake()
-        paired = [(by_id[o.delivery_id], o) for o in outcomes if o.delivery_id in by_id]
+        hooked = {name for name, kind in self.kinds.items() if kind.after is not None}
+        paired = [
+            (by_id[o.delivery_id], o)
+            for o in outcomes
+            if o.delivery_id in by_id and by_id[o.delivery_id].kind in hooked
+        ]
         for name, group in _by_kind(paired, lambda pair: pair[0].kind).items():
-            kind = self.kinds.get(name)
-            if kind is None or kind.after is None:
+            kind = self.kinds[name]
+            if kind.after is None:
                 continue
             try:  # after the outcomes are committed: a failing hook can never cause a resend
                 async with self.sessions.begin() as session:

@@ -87,31 +87,33 @@ class ReminderDeliveries:
             )
 
     async def compose(self, session: AsyncSession, due: Sequence[Due]) -> Mapping[int, Reply]:
+        found = await session.execute(
+            select(
+                Reminder.id,
+                Reminder.text,
+                Reminder.rule,
+                Reminder.source_link,
+                Reminder.source_excerpt,
+            ).where(Reminder.id.in_({item.subject_id for item in due}))
+        )
         reminders = {
-            row.id: row
-            for row in await session.execute(
-                select(
-                    Reminder.id,
-                    Reminder.text,
-                    Reminder.rule,
-                    Reminder.source_link,
-                    Reminder.source_excerpt,
-                ).where(Reminder.id.in_({item.subject_id for item in due}))
-            )
+            reminder_id: (text, rule, link, excerpt)
+            for reminder_id, text, rule, link, excerpt in found
         }
         messages: dict[int, Reply] = {}
         for item in due:
-            found = reminders.get(item.subject_id)
-            if found is not None:
-                messages[item.id] = message(
-                    Fired(
-                        delivery_id=item.id,
-                        text=found.text,
-                        rule=found.rule,
-                        source_link=found.source_link,
-                        source_excerpt=found.source_excerpt,
-                    )
+            if item.subject_id not in reminders:
+                continue  # deleted since it was queued: nothing to send
+            text, rule, link, excerpt = reminders[item.subject_id]
+            messages[item.id] = message(
+                Fired(
+                    delivery_id=item.id,
+                    text=text,
+                    rule=rule,
+                    source_link=link,
+                    source_excerpt=excerpt,
                 )
+            )
         return messages
 
     async def describe(
