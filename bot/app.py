@@ -188,7 +188,7 @@ class Core:
 
     async def _notices(self, actor: Actor) -> list[Reply]:
         """What to tell the member privately after their command: closed DMs, then features'."""
-        found = [await self.queue.undelivered_notice(actor)]
+        found = [await self.queue.closed_dms.notice(actor)]
         found.extend([await feature.notice(actor) for feature in self.features])
         return [notice for notice in found if notice is not None]
 

@@ -28,9 +28,10 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import markup, tasks, timefmt
-from bot.chat import Actor, Recipient, Reply
+from bot import tasks, timefmt
+from bot.chat import Recipient, Reply
 from bot.clock import Clock
+from bot.closed_dms import ClosedDMs
 from bot.delivery import DeliveryError, Messenger, RateLimiter
 from bot.profile.service import safe_zone
 from bot.storage.tables import Delivery, DeliveryStatus, Member, Workspace
@@ -40,8 +41,6 @@ log = logging.getLogger(__name__)
 IDLE_RECHECK = timedelta(seconds=60)  # safety net: re-read the queue at least this often
 OVERLAP = 2  # claimed batches in flight at once
 MAX_BACKOFF = 900.0
-UNDELIVERED_REFRESH = 60.0  # seconds between re-reads of closed-DM rows other processes recorded
-NOTICE_ITEMS = 10
 
 KEY = ("family", "subject_id", "destination", "occurrence")
 
@@ -224,13 +223,10 @@ class DeliveryQueue:
         self.kinds: dict[str, DeliveryKind] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._refresher: asyncio.Task[None] | None = None
         self.idle = asyncio.Event()
         self._next_recovery: datetime | None = None
         self._sleeping_until: datetime | None = None
-        # Members with a delivery we could not DM (closed DMs): checked on each of their
-        # commands without a query; refreshed from the database for other processes' failures.
-        self.undelivered: set[tuple[str, str, str]] = set()
+        self.closed_dms = ClosedDMs(sessions, self.kinds)
 
     def register(self, kind: DeliveryKind) -> None:
         """Let rows of `kind.name` be sent; a name is registered once."""
@@ -256,15 +252,12 @@ class DeliveryQueue:
         self._wake.set()
 
     async def start(self) -> None:
-        await self.load_undelivered()
+        await self.closed_dms.start()
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="mentorbot-delivery-queue")
-        if self._refresher is None:
-            self._refresher = asyncio.create_task(self._refresh_undelivered())
 
     async def stop(self) -> None:
-        await tasks.stop(self._refresher)
-        self._refresher = None
+        await self.closed_dms.stop()
         await tasks.stop(self._task)
         self._task = None
 
@@ -469,7 +462,7 @@ class DeliveryQueue:
                 )
             except DeliveryError as error:
                 if error.permanent:
-                    self.undelivered.add((item.platform, item.workspace, item.user_id))
+                    self.closed_dms.add(item.platform, item.workspace, item.user_id)
                     return Outcome(item.id, permanent_error=error.reason, undelivered=True)
                 if error.retry_after:
                     limiter.pause(error.retry_after)
@@ -571,76 +564,6 @@ class DeliveryQueue:
         if count:
             log.warning("requeued %d deliveries interrupted by a crash", count)
         return count
-
-    # Closed DMs: kept as `undelivered` and shown privately on the member's next command.
-
-    async def load_undelivered(self) -> None:
-        async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Workspace.platform, Workspace.external_id, Member.user_id)
-                    .join(Member, Member.workspace_id == Workspace.id)
-                    .join(Delivery, Delivery.member_id == Member.id)
-                    .where(Delivery.status == DeliveryStatus.UNDELIVERED)
-                    .distinct()
-                )
-            ).all()
-        self.undelivered = {(row.platform, row.external_id, row.user_id) for row in rows}
-
-    async def _refresh_undelivered(self) -> None:
-        """Other processes (PostgreSQL deployments) record failed DMs too: re-read now and then."""
-        while True:
-            await asyncio.sleep(UNDELIVERED_REFRESH)
-            try:
-                await self.load_undelivered()
-            except Exception:
-                log.exception("refreshing undelivered deliveries failed")
-
-    async def undelivered_notice(self, actor: Actor) -> Reply | None:
-        """What we could not DM `actor` (closed DMs), once; None (no query) if nothing is known."""
-        key = (actor.platform, actor.workspace_id, actor.user_id)
-        if key not in self.undelivered:
-            return None
-        async with self.sessions.begin() as session:
-            rows = (
-                await session.execute(
-                    select(Delivery.id, Delivery.kind, Delivery.subject_id)
-                    .join(Member, Member.id == Delivery.member_id)
-                    .join(Workspace, Workspace.id == Member.workspace_id)
-                    .where(
-                        Workspace.platform == actor.platform,
-                        Workspace.external_id == actor.workspace_id,
-                        Member.user_id == actor.user_id,
-                        Delivery.status == DeliveryStatus.UNDELIVERED,
-                    )
-                    .order_by(Delivery.due_at)
-                )
-            ).all()
-            if not rows:
-                self.undelivered.discard(key)
-                return None
-            lines: dict[int, str] = {}
-            for name, group in _by_kind(rows, lambda row: str(row.kind)).items():
-                kind = self.kinds.get(name)
-                if kind is not None and kind.describe is not None:
-                    texts = await kind.describe(session, [row.subject_id for row in group])
-                    lines.update(
-                        (row.id, texts[row.subject_id]) for row in group if row.subject_id in texts
-                    )
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_([row.id for row in rows]))
-                .values(status=DeliveryStatus.SHOWN)
-            )
-        # Only once shown: a failure not yet recorded keeps the flag for next time.
-        self.undelivered.discard(key)
-        items = "\n".join(
-            f"• {markup.escape(lines.get(row.id, 'a message'))}" for row in rows[:NOTICE_ITEMS]
-        )
-        return Reply(
-            "📭 I couldn't send you these messages because your DMs are closed:\n"
-            f"{items}\nOpen your DMs to the bot to get them on time."
-        )
 
 
 T = TypeVar("T")
