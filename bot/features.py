@@ -108,11 +108,12 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     row), so a member's data is deleted in reverse order. Imported inside the function because
     the features themselves import this module.
     """
+    from bot.checkins.feature import CheckinFeature
     from bot.help import HelpFeature
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
 
-    return (ProfileFeature, ReminderFeature, HelpFeature)
+    return (ProfileFeature, ReminderFeature, CheckinFeature, HelpFeature)
 
 
 def build(

@@ -43,9 +43,7 @@ class Question(BaseModel):
                 Choice(_scale_label(n, self.low, self.high), str(n)) for n in range(1, 6)
             )
             default = typed if typed in {"1", "2", "3", "4", "5"} else ""
-            return FormInput(
-                self.id, self.label, default=default, kind="choice", choices=choices
-            )
+            return FormInput(self.id, self.label, default=default, kind="choice", choices=choices)
         return FormInput(
             self.id,
             self.label,
@@ -85,6 +83,9 @@ class CheckinContent(BaseModel):
     def by_kind(self, kind: str) -> Question | None:
         return next((q for q in self.questions if q.kind == kind), None)
 
+    def by_id(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
 
 class ContentError(ValueError):
     """The content file is not valid; the message says where."""
@@ -105,7 +106,9 @@ def load(path: Path = CONTENT_FILE) -> CheckinContent:
     return parse(path.read_text(encoding="utf-8"), str(path.name))
 
 
-_HOURS = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:h|hrs?|hours?)?\s*(?:(\d{1,2})\s*(?:m|min|mins)?)?\s*$")
+_HOURS = re.compile(
+    r"^\s*(\d+(?:[.,]\d+)?)\s*(?:h|hrs?|hours?)?\s*(?:(\d{1,2})\s*(?:m|min|mins)?)?\s*$"
+)
 
 
 def parse_hours(text: str) -> float:

@@ -1,0 +1,135 @@
+"""The check-ins feature: `/checkin`, the weekly prompts, the team digest and the member's data.
+
+The digest is one APScheduler cron job, at the top of every hour (UTC): calendar jobs are fixed
+when the core starts, but each workspace chooses its own local day and hour, so each hour the job
+queues a `checkin.digest` channel delivery for every workspace whose local time has just reached
+its digest time (keyed by that moment: a repeated run queues it once).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.calendar import CalendarJob
+from bot.chat import Actor, Reply
+from bot.checkins.commands import CheckinCommands
+from bot.checkins.deliveries import CheckinDeliveries
+from bot.checkins.schedule import DIGEST, FAMILY
+from bot.context import Context
+from bot.features import JSON, FeatureBase
+from bot.profile.service import MemberInfo
+from bot.queue import DeliveryKind, delivery_row, enqueue
+from bot.router import Router
+from bot.storage.tables import Checkin, CheckinChannel, CheckinWeek, Delivery, Workspace
+from bot.time.zones import safe_zone
+
+DIGEST_JOB = "checkin-digest"
+
+
+class CheckinFeature(FeatureBase):
+    """Weekly accountability check-ins with streaks, nudges, a team digest and a report."""
+
+    name = "checkins"
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.commands = CheckinCommands(context)
+        self.deliveries = CheckinDeliveries(context.settings.default_timezone)
+
+    def register(self, router: Router) -> None:
+        self.commands.register(router)
+
+    def delivery_kinds(self) -> Sequence[DeliveryKind]:
+        return self.deliveries.kinds()
+
+    async def home_section(self, actor: Actor) -> Reply | None:
+        return await self.commands.home(actor)
+
+    def calendar_jobs(self) -> Sequence[CalendarJob]:
+        return (CalendarJob(DIGEST_JOB, run=self.queue_digests, cron={"minute": 0}),)
+
+    async def queue_digests(self) -> int:
+        """Queue the digest of every workspace whose local digest hour is now; returns how many."""
+        now = self.context.clock.now()
+        rows = []
+        async with self.context.sessions.begin() as session:
+            found = await session.execute(
+                select(CheckinChannel, Workspace.platform, Workspace.default_tz).join(
+                    Workspace, Workspace.id == CheckinChannel.workspace_id
+                )
+            )
+            for channel, platform, zone in found:
+                local = now.astimezone(safe_zone(zone, self.context.settings.default_timezone))
+                if (local.weekday(), local.hour) != (channel.digest_weekday, channel.digest_hour):
+                    continue
+                at = local.replace(minute=0, second=0, microsecond=0)
+                rows.append(
+                    delivery_row(
+                        DIGEST,
+                        channel.workspace_id,
+                        workspace_id=channel.workspace_id,
+                        platform=platform,
+                        at=at,
+                        channel_id=channel.channel_id,
+                    )
+                )
+            await enqueue(session, rows)
+        if rows:
+            self.context.wake_queue(now)
+        return len(rows)
+
+    async def export_member(self, session: AsyncSession, member: MemberInfo) -> JSON:
+        checkin = await session.scalar(select(Checkin).where(Checkin.member_id == member.id))
+        weeks = (
+            await session.scalars(
+                select(CheckinWeek)
+                .where(CheckinWeek.member_id == member.id)
+                .order_by(CheckinWeek.occurrence)
+            )
+        ).all()
+        return {
+            "checkin": None
+            if checkin is None
+            else {
+                "repeat_rule": checkin.rule,
+                "status": checkin.status,
+                "goal": checkin.goal,
+                "target_role": checkin.target_role,
+                "shared_in_channel": checkin.share,
+                "quiet_hours_minutes": [checkin.quiet_start, checkin.quiet_end],
+                "next_at": _iso(checkin.next_at),
+                "paused_until": _iso(checkin.paused_until),
+            },
+            "weeks": [
+                {
+                    "at": week.occurrence.isoformat(),
+                    "status": week.status,
+                    "answers": json.loads(week.answers or "{}"),
+                    "hours": week.hours,
+                    "confidence": week.confidence,
+                    "skip_reason": week.skip_reason,
+                }
+                for week in weeks
+            ],
+        }
+
+    async def delete_member(self, session: AsyncSession, member: MemberInfo) -> int:
+        """Their check-in, every week of it, and its queued messages."""
+        removed = 0
+        for statement in (
+            delete(Delivery).where(Delivery.family == FAMILY, Delivery.member_id == member.id),
+            delete(CheckinWeek).where(CheckinWeek.member_id == member.id),
+            delete(Checkin).where(Checkin.member_id == member.id),
+        ):
+            result = await session.execute(statement.execution_options(synchronize_session=False))
+            removed += int(getattr(result, "rowcount", 0) or 0)
+        return removed
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
