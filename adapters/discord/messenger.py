@@ -45,7 +45,7 @@ class RequestBudget:
     """A token bucket every REST request of the client takes a token from (an aiohttp trace)."""
 
     def __init__(self, rate: float = REQUESTS_PER_SECOND) -> None:
-        self.limiter = RateLimiter(rate, concurrency=1)
+        self.limiter = RateLimiter(rate, concurrency=1, burst=max(1.0, rate / 10))
         self.requests = 0
         self.invalid = 0  # 401/403/429: what Discord's IP ban counts
         self.rate_limited = 0
