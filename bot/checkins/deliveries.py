@@ -18,7 +18,7 @@ from bot.chat import Reply
 from bot.checkins import schedule, streaks, team, views
 from bot.checkins.schedule import DIGEST, NUDGE, PROMPT, WARNING
 from bot.queue import Claim, DeliveryKind, Due, delivery_row, enqueue
-from bot.storage.tables import Checkin, CheckinWeek, Member, Workspace
+from bot.storage.tables import Checkin, CheckinWeek, Delivery, DeliveryStatus, Member, Workspace
 from bot.storage.upsert import insert_ignore
 from bot.time.zones import safe_zone
 
@@ -130,10 +130,11 @@ class CheckinDeliveries:
             )
         }
         weeks = await _weeks(session, set(checkins))
+        closed = await _closed(session, {item.member_id for item in due})
         messages: dict[int, Reply] = {}
         for item in due:
             checkin = checkins.get(item.subject_id)
-            if checkin is None or checkin.status != "active":
+            if checkin is None or checkin.status != "active" or item.member_id in closed:
                 continue
             marks = weeks.get(checkin.id, [])
             week = next((w for w in marks if w[0] == item.occurrence), None)
@@ -197,6 +198,21 @@ class CheckinDeliveries:
         self, session: AsyncSession, subject_ids: Sequence[int]
     ) -> Mapping[int, str]:
         return {subject: "your weekly check-in" for subject in subject_ids}
+
+
+async def _closed(session: AsyncSession, member_ids: set[int | None]) -> set[int]:
+    """Members whose last check-in DM found their DMs closed and who have not been back since:
+    not prompted again (a refused DM counts against the bot) until the notice has reached them."""
+    found = await session.scalars(
+        select(Delivery.member_id)
+        .where(
+            Delivery.family == schedule.FAMILY,
+            Delivery.status == DeliveryStatus.UNDELIVERED,
+            Delivery.member_id.in_({m for m in member_ids if m is not None}),
+        )
+        .distinct()
+    )
+    return {member_id for member_id in found if member_id is not None}
 
 
 async def _weeks(
