@@ -157,9 +157,7 @@ def _cross_check(
     for role_entry in roles:
         for level in LEVELS:
             if not any(role_entry.id in r.roles and r.level == level for r in resources):
-                problems.append(
-                    Problem("roles.yaml", role_entry.id, f"has no {level} resource")
-                )
+                problems.append(Problem("roles.yaml", role_entry.id, f"has no {level} resource"))
     for kind, named in (("topics.yaml", topics), ("roles.yaml", roles)):
         labels: dict[str, str] = {}
         for n in named:

@@ -49,8 +49,43 @@ _LEVEL_ORDER = {level: i for i, level in enumerate(LEVELS)}
 # Words that carry no meaning in a question ("how do I get a job at a startup"); a query made
 # only of them is searched as typed.
 STOPWORDS = frozenset(
-    "a an the to of for in on at and or about how what which is are i me my do does can "
-    "get want some any good best learn read start starting".split()
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "for",
+        "in",
+        "on",
+        "at",
+        "and",
+        "or",
+        "about",
+        "how",
+        "what",
+        "which",
+        "is",
+        "are",
+        "i",
+        "me",
+        "my",
+        "do",
+        "does",
+        "can",
+        "get",
+        "want",
+        "some",
+        "any",
+        "good",
+        "best",
+        "learn",
+        "read",
+        "start",
+        "starting",
+        "should",
+        "where",
+    ]
 )
 
 
@@ -270,9 +305,7 @@ class SearchIndex:
         for prefix, terms in grouped.items():
             # One or two letters say little: expand to fewer, commoner words.
             fanout = PREFIX_FANOUT // 2 if len(prefix) == 1 else PREFIX_FANOUT
-            self._short_prefix[prefix] = heapq.nlargest(
-                fanout, terms, key=lambda t: self._df[t]
-            )
+            self._short_prefix[prefix] = heapq.nlargest(fanout, terms, key=lambda t: self._df[t])
 
     def _fields(self, r: Resource) -> Iterable[tuple[str, list[str]]]:
         yield "title", [r.title]
@@ -458,7 +491,7 @@ class SearchIndex:
         return self.search(text, limit=limit)
 
     def similar(self, resource_id: str, limit: int = 5) -> list[Hit]:
-        """"More like this": resources sharing the most topics, then roles, then kind."""
+        """ "More like this": resources sharing the most topics, then roles, then kind."""
         pos = self._position.get(resource_id)
         if pos is None:
             return []
