@@ -42,6 +42,7 @@ WEIGHTS = {
     "why": 0.6,
 }
 EXACT, PREFIX, FUZZY = 1.0, 0.75, 0.7
+TOPIC_MATCH, ROLE_MATCH = 2.0, 1.0  # a query that names a topic or a role
 _SAT = 1.5  # term-frequency saturation (BM25's k1)
 
 _LEVEL_ORDER = {level: i for i, level in enumerate(LEVELS)}
@@ -225,7 +226,11 @@ class SearchIndex:
         resources: Sequence[Resource],
         topics: Sequence[Topic] = (),
         roles: Sequence[Role] = (),
+        *,
+        stats: SearchIndex | None = None,
     ) -> None:
+        """Index `resources`; with `stats`, weigh words by that (bigger) index's frequencies
+        too, so scores of a workspace's few extra resources compare with the library's."""
         self.resources = tuple(resources)
         self._position = {r.id: i for i, r in enumerate(self.resources)}
         self._topic_words = {t.id: [t.label, *t.synonyms] for t in topics}
@@ -275,11 +280,12 @@ class SearchIndex:
                             postings[w][doc] += weight * 0.9
                             joined_terms.add(w)
             self._phrases.append(phrases)
-        n = max(1, len(self.resources))
+        n = max(1, len(self.resources) + (len(stats.resources) if stats else 0))
         self._postings: dict[str, tuple[tuple[int, float], ...]] = {}
         self._df: dict[str, int] = {}
         for term, docs in postings.items():
-            idf = math.log(1 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
+            df = len(docs) + (stats._df.get(term, 0) if stats else 0)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             self._df[term] = len(docs)
             self._postings[term] = tuple(
                 sorted(
@@ -289,6 +295,14 @@ class SearchIndex:
             )
         # Joined pairs ("huggingface") match exactly, or as a last resort by prefix or typo;
         # words match by prefix and typo too ("learnin" is not "learningan").
+        # A query naming a topic or role (any synonym, "large language models") finds what is
+        # filed under it, as strongly as the words would.
+        self._named_docs: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for doc, r in enumerate(self.resources):
+            for t in r.topics:
+                self._named_docs[f"topic:{t}"].append((doc, TOPIC_MATCH))
+            for role in r.roles:
+                self._named_docs[f"role:{role}"].append((doc, ROLE_MATCH))
         self._vocab = sorted(t for t in self._postings if t not in joined_terms)
         self._joined_vocab = sorted(joined_terms)
         self._by_deletion: dict[str, list[str]] = defaultdict(list)
@@ -351,6 +365,10 @@ class SearchIndex:
         if last or not found:
             for term in self._prefixed(word):
                 found.setdefault(term, PREFIX)
+        elif len(word) >= 4:
+            # A finished word may still be short for a longer one ("math", "stat").
+            for term in self._prefixed(word)[:4]:
+                found.setdefault(term, PREFIX)
         if not found and len(word) >= 4:
             for term in self._prefixed(word, self._joined_vocab):
                 found.setdefault(term, PREFIX)
@@ -404,7 +422,10 @@ class SearchIndex:
         hits = self._search(query, filters, limit)
         if extra:
             hits = sorted(
-                [*hits, *SearchIndex(extra, *self._named())._search(query, filters, limit)],
+                [
+                    *hits,
+                    *SearchIndex(extra, *self._named(), stats=self)._search(query, filters, limit),
+                ],
                 key=lambda h: -h.score,
             )
         return hits[:limit] if limit is not None else hits
@@ -442,13 +463,22 @@ class SearchIndex:
             if joined in self._postings:
                 groups.append((i, i + 1))
                 group_terms.append([(joined, EXACT)])
+        for start in range(len(raw)):
+            for end in range(len(raw), start, -1):
+                span = " ".join(raw[start:end])
+                for kind, vocab in (("topic", self.topics), ("role", self.roles)):
+                    named = vocab.names.get(span)
+                    if named and f"{kind}:{named}" in self._named_docs:
+                        groups.append(tuple(range(start, end)))
+                        group_terms.append([(f"{kind}:{named}", EXACT)])
         n = len(query_words)
         totals: dict[int, float] = {}
         masks: dict[int, int] = {}
         for group, terms in zip(groups, group_terms, strict=True):
             per_doc: dict[int, float] = {}
             for term, quality in terms:
-                for doc, weight in self._postings[term][: POSTINGS_READ[quality]]:
+                postings = self._postings.get(term) or self._named_docs[term]
+                for doc, weight in postings[: POSTINGS_READ[quality]]:
                     score = weight * quality
                     if score > per_doc.get(doc, 0.0):
                         per_doc[doc] = score
