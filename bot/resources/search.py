@@ -301,8 +301,8 @@ class SearchIndex:
         for doc, r in enumerate(self.resources):
             for t in r.topics:
                 self._named_docs[f"topic:{t}"].append((doc, TOPIC_MATCH))
-            for role in r.roles:
-                self._named_docs[f"role:{role}"].append((doc, ROLE_MATCH))
+            for role_id in r.roles:
+                self._named_docs[f"role:{role_id}"].append((doc, ROLE_MATCH))
         self._vocab = sorted(t for t in self._postings if t not in joined_terms)
         self._joined_vocab = sorted(joined_terms)
         self._by_deletion: dict[str, list[str]] = defaultdict(list)
