@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.content import load_content  # noqa: E402
+from bot.content.loader import load_content  # noqa: E402
 from bot.content.schema import COSTS, KINDS, LEVELS, Resource  # noqa: E402
 from bot.resources.search import Filters, SearchIndex, fold  # noqa: E402
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from bot.content.loader import check_content, content_dir
-
 app = typer.Typer(help="Curated content (resources, topics, roles).", no_args_is_help=True)
+
+
+@app.callback()
+def content() -> None:
+    """Curated content (resources, topics, roles)."""
 
 
 @app.command("check")
@@ -16,6 +19,8 @@ def check(
     ),
 ) -> None:
     """Validate every content file; list each problem with its file and entry; exit 1 if any."""
+    from bot.content.loader import check_content, content_dir  # not paid by `mentorbot run`
+
     where = content_dir(folder)
     problems = check_content(where)
     for problem in problems:

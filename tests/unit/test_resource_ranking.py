@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import load_content
+from bot.content.loader import load_content
 from bot.resources.search import SearchIndex
 from tests.unit.resource_queries import LABELLED
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import Resource, load_content
+from bot.content.loader import load_content
+from bot.content.schema import Resource
 from bot.resources.search import Filters, SearchIndex
 
 
@@ -78,9 +79,7 @@ def test_a_filter_that_means_nothing_is_noted_and_ignored(index: SearchIndex) ->
 
 
 @pytest.mark.parametrize("query", ["llm", "LLMs", "large language models", "genai"])
-def test_topic_synonyms_find_what_is_filed_under_the_topic(
-    index: SearchIndex, query: str
-) -> None:
+def test_topic_synonyms_find_what_is_filed_under_the_topic(index: SearchIndex, query: str) -> None:
     top = index.search(query, limit=5)
     assert len(top) == 5
     assert all("llm" in hit.resource.topics for hit in top), [h.resource.id for h in top]
