@@ -42,6 +42,8 @@ from bot.profile.commands import ProfileCommands
 from bot.profile.service import Profiles
 from bot.reminders.commands import ReminderCommands
 from bot.reminders.firing import Firing
+from bot.resources.commands import ResourceCommands
+from bot.resources.library import library
 from bot.router import Router
 from bot.scheduling import CalendarJobs
 from bot.settings import Settings
@@ -105,6 +107,8 @@ class Core:
         self.reminders = ReminderCommands(context)
         self.reminders.register(self.router)
         ProfileCommands(context).register(self.router)
+        self.resources = ResourceCommands(context, library(settings.content_dir))
+        self.resources.register(self.router)
         HelpCommand(self.router).register()
 
     async def migrate(self) -> list[str]:

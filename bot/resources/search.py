@@ -37,7 +37,7 @@ WEIGHTS = {
     "alias": 3.0,
     "author": 2.0,
     "topic": 1.2,
-    "role": 0.6,
+    "role": 0.3,
     "kind": 0.8,
     "why": 0.6,
 }
@@ -466,7 +466,7 @@ class SearchIndex:
         for start in range(len(raw)):
             for end in range(len(raw), start, -1):
                 span = " ".join(raw[start:end])
-                for kind, vocab in (("topic", self.topics), ("role", self.roles)):
+                for kind, vocab in (("topic", self.topics),):
                     named = vocab.names.get(span)
                     if named and f"{kind}:{named}" in self._named_docs:
                         groups.append(tuple(range(start, end)))
@@ -511,7 +511,7 @@ class SearchIndex:
         rescored.sort(key=lambda pair: (-pair[0], pair[1]))
         if rescored:
             # Noise floor: a match far weaker than the best (one stray fuzzy word) is dropped.
-            floor = rescored[0][0] * 0.08
+            floor = rescored[0][0] * 0.15
             rescored = [pair for pair in rescored if pair[0] >= floor]
         hits = [Hit(self.resources[doc], score) for score, doc in rescored]
         return hits[:limit] if limit is not None else hits
