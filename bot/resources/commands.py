@@ -102,7 +102,6 @@ class ResourceCommands:
         for action, handler in {
             "rs.page": self.page,
             "rs.save": self.save,
-            "rs.saved": self.save,
             "rs.unsave": self.unsave,
             "rs.savedpage": self.saved_page,
             "rs.more": self.more,

@@ -11,6 +11,7 @@ SCENARIOS = {
     "commands": {
         "help": "test_slash_help", "remind": "test_slash_remind",
         "reminders": "test_slash_reminders", "timezone": "test_slash_timezone",
+        "resources": "test_resources",
     },
     "actions": {
         "rem.cancel": "test_button_cancel", "rem.follow": "test_button_follow",
@@ -19,10 +20,15 @@ SCENARIOS = {
         "rem.end": "test_button_pause_resume_end", "rem.snooze10": "test_reminder_dm",
         "rem.snooze60": "test_reminder_dm", "rem.snoozetomorrow": "test_reminder_dm",
         "rem.snoozecustom": "test_reminder_dm", "rem.done": "test_reminder_dm",
+        "rs.page": "test_resources", "rs.save": "test_resources", "rs.unsave": "test_resources",
+        "rs.savedpage": "test_resources", "rs.more": "test_resources",
+        "rs.remind": "test_resources", "rs.approve": "test_resources",
+        "rs.reject": "test_resources",
     },
     "forms": {
         "rem.edit": "test_button_edit_modal", "rem.snooze": "test_reminder_dm",
         "rem.message": "test_message_shortcut",
+        "rs.remind": "test_resources", "rs.approve": "test_resources",
     },
     "message actions": {"remind-message": "test_message_shortcut"},
 }
