@@ -185,6 +185,10 @@ class Core:
                 # Only once shown: a failure not yet recorded keeps the flag for next time.
                 self.firing.undelivered.discard(key)
                 response = Response(replies=(*response.replies, notice), choices=response.choices)
+        if isinstance(event, Invocation) and actor.is_admin:
+            waiting = await self.resources.pending_notice(actor)
+            if waiting is not None:
+                response = Response(replies=(*response.replies, waiting), choices=response.choices)
         return response
 
     async def _route(self, event: Event) -> Response:

@@ -544,9 +544,8 @@ class SearchIndex:
     def best_for(self, role: str, level: str, limit: int = 5) -> list[Resource]:
         """The resources to start with for `role` at `level` (used by role fit).
 
-        Those filed under the role at that level, the ones serving fewest roles (most
-        specific) first, then shorter ids (the library lists the essentials with short ids)
-        are not used: file order is the curators' order, so it breaks ties.
+        Those filed under the role at that level; resources that name the role first (written
+        for it rather than also useful to it) come first, then the curators' file order.
         """
         chosen = [r for r in self.resources if role in r.roles and r.level == level]
         chosen.sort(key=lambda r: (r.roles.index(role), self._position[r.id]))
