@@ -320,7 +320,7 @@ def _text(value: object) -> str | None:
 
 
 def _heading(query: str, filters: Filters) -> str:
-    parts = [markup.code(query[:80])] if query else ["everything"]
+    parts = [markup.code(query[:80])] if query else ["the whole library, beginner first"]
     for name in ("role", "topic", "level", "kind"):
         value = getattr(filters, name)
         if value:
