@@ -234,7 +234,7 @@ class ResourceCommands:
                     source_excerpt=r.why,
                 ),
             )
-        self.context.scheduled(parsed.at)
+        self.context.wake_queue(parsed.at)
         at = timefmt.moment(parsed.at, member.tz, self.context.clock.now())
         return reply(
             f"⏰ I'll remind you {at} to read {markup.link(r.title, r.url)}. "

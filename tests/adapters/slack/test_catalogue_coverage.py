@@ -9,26 +9,41 @@ from tests.support.slack import SlackDriver
 # Where each is exercised through the real Bolt app, in both modes.
 SCENARIOS = {
     "commands": {
-        "help": "test_slash_help", "remind": "test_slash_remind",
-        "reminders": "test_slash_reminders", "timezone": "test_slash_timezone",
+        "help": "test_slash_help",
+        "remind": "test_slash_remind",
+        "reminders": "test_slash_reminders",
+        "timezone": "test_slash_timezone",
         "resources": "test_resources",
     },
     "actions": {
-        "rem.cancel": "test_button_cancel", "rem.follow": "test_button_follow",
-        "rem.page": "test_slash_reminders", "rem.edit": "test_button_edit_modal",
-        "rem.pause": "test_button_pause_resume_end", "rem.resume": "test_button_pause_resume_end",
-        "rem.end": "test_button_pause_resume_end", "rem.snooze10": "test_reminder_dm",
-        "rem.snooze60": "test_reminder_dm", "rem.snoozetomorrow": "test_reminder_dm",
-        "rem.snoozecustom": "test_reminder_dm", "rem.done": "test_reminder_dm",
-        "rs.page": "test_resources", "rs.save": "test_resources", "rs.unsave": "test_resources",
-        "rs.savedpage": "test_resources", "rs.more": "test_resources",
-        "rs.remind": "test_resources", "rs.approve": "test_resources",
+        "rem.cancel": "test_button_cancel",
+        "rem.follow": "test_button_follow",
+        "rem.page": "test_slash_reminders",
+        "rem.edit": "test_button_edit_modal",
+        "rem.pause": "test_button_pause_resume_end",
+        "rem.resume": "test_button_pause_resume_end",
+        "rem.end": "test_button_pause_resume_end",
+        "rem.snooze10": "test_reminder_dm",
+        "rem.snooze60": "test_reminder_dm",
+        "rem.snoozetomorrow": "test_reminder_dm",
+        "rem.snoozecustom": "test_reminder_dm",
+        "rem.done": "test_reminder_dm",
+        "tz.pick": "test_slash_timezone",
+        "rs.page": "test_resources",
+        "rs.save": "test_resources",
+        "rs.unsave": "test_resources",
+        "rs.savedpage": "test_resources",
+        "rs.more": "test_resources",
+        "rs.remind": "test_resources",
+        "rs.approve": "test_resources",
         "rs.reject": "test_resources",
     },
     "forms": {
-        "rem.edit": "test_button_edit_modal", "rem.snooze": "test_reminder_dm",
+        "rem.edit": "test_button_edit_modal",
+        "rem.snooze": "test_reminder_dm",
         "rem.message": "test_message_shortcut",
-        "rs.remind": "test_resources", "rs.approve": "test_resources",
+        "rs.remind": "test_resources",
+        "rs.approve": "test_resources",
     },
     "message actions": {"remind-message": "test_message_shortcut"},
 }
@@ -37,8 +52,10 @@ SCENARIOS = {
 def test_every_catalogue_entry_has_a_slack_scenario(core: Core) -> None:
     router = core.router
     present = {
-        "commands": set(router.commands), "actions": set(router.actions),
-        "forms": set(router.forms), "message actions": set(router.message_actions),
+        "commands": set(router.commands),
+        "actions": set(router.actions),
+        "forms": set(router.forms),
+        "message actions": set(router.message_actions),
     }
     for kind, names in present.items():
         missing = names - set(SCENARIOS[kind])
