@@ -144,7 +144,7 @@ class ResourceLibrary:
 
     async def complete(self, session: AsyncSession, member: MemberInfo, typed: str) -> list[Found]:
         extra, credits = await self._additions(session, member.workspace_id)
-        hits = self.library.index.search(typed, limit=25, extra=extra)
+        hits = self.library.index.complete(typed, 25, extra=extra)
         return [Found(h.resource, credits.get(h.resource.id)) for h in hits]
 
     async def find(self, session: AsyncSession, member: MemberInfo, resource_id: str) -> Found:
