@@ -27,7 +27,7 @@ from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
 
 RESOURCES = CommandSpec(
     "resources",
-    "Find books, courses, papers and tools; `saved`; `suggest <url>`",
+    "Find books, courses, papers and tools; also: saved, suggest <url>",
     options=(
         OptionSpec(
             "query",
