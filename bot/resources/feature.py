@@ -27,6 +27,14 @@ class ResourceFeature(FeatureBase):
     def register(self, router: Router) -> None:
         self.commands.register(router)
 
+    async def home_section(self, actor: Actor) -> Reply | None:
+        """A line about the member's bookmarks (text only: the home's button rows are few)."""
+        async with self.context.transaction(actor) as (session, member):
+            count = await self.library.bookmark_count(session, member)
+        if not count:
+            return None
+        return Reply(f"🔖 **{count} saved resource(s)**: see them with `/resources saved`.")
+
     async def notice(self, actor: Actor) -> Reply | None:
         return await self.commands.pending_notice(actor)
 

@@ -197,6 +197,12 @@ class ResourceLibrary:
         await session.flush()
         return Found(found.resource, found.credit, True), True
 
+    async def bookmark_count(self, session: AsyncSession, member: MemberInfo) -> int:
+        count = await session.scalar(
+            select(func.count()).where(ResourceBookmark.member_id == member.id)
+        )
+        return int(count or 0)
+
     async def unsave(self, session: AsyncSession, member: MemberInfo, resource_id: str) -> bool:
         result = await session.execute(
             delete(ResourceBookmark).where(

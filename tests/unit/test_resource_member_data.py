@@ -40,3 +40,12 @@ async def test_export_and_delete_cover_bookmarks_and_suggestions(core: Core) -> 
         saved = (await session.scalars(select(ResourceBookmark.resource_id))).all()
     assert left == ["https://example.org/bob"]
     assert saved == ["islp"]
+
+
+async def test_the_home_mentions_saved_resources_only_when_there_are_some(core: Core) -> None:
+    you = actor("you")
+    assert "saved resource" not in (await core.home(you)).text
+    for resource_id in ("islp", "ddia"):
+        await core.dispatch(ActionClicked("rs.save", resource_id, you, PLACE))
+    assert "2 saved resource(s)" in (await core.home(you)).text
+    assert "saved resource" not in (await core.home(actor("bob"))).text
