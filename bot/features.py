@@ -112,8 +112,9 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     from bot.help import HelpFeature
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
+    from bot.resources.feature import ResourceFeature
 
-    return (ProfileFeature, ReminderFeature, CheckinFeature, HelpFeature)
+    return (ProfileFeature, ReminderFeature, ResourceFeature, CheckinFeature, HelpFeature)
 
 
 def build(

@@ -16,8 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.chat import MAX_FORM_INPUTS, Choice, FormInput
+from bot.content.loader import content_dir
 
-CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "checkin.yaml"
 MAX_LABEL = 45  # Discord's modal input label
 MAX_HOURS = 168.0  # hours in a week
 
@@ -100,10 +100,15 @@ def parse(text: str, source: str = "checkin.yaml") -> CheckinContent:
         raise ContentError(f"{source}: {error}") from error
 
 
+def load(folder: Path | None = None) -> CheckinContent:
+    """The questions from the content folder (`MENTORBOT_CONTENT_DIR`, else the shipped ones)."""
+    path = content_dir(folder) / "checkin.yaml"
+    return _load(path, path.stat().st_mtime)
+
+
 @lru_cache(maxsize=4)
-def load(path: Path = CONTENT_FILE) -> CheckinContent:
-    """The shipped defaults (read once per process)."""
-    return parse(path.read_text(encoding="utf-8"), str(path.name))
+def _load(path: Path, _mtime: float) -> CheckinContent:
+    return parse(path.read_text(encoding="utf-8"), path.name)
 
 
 _HOURS = re.compile(

@@ -12,7 +12,15 @@ from bot.chat import Recipient, Reply
 from bot.clock import FakeClock
 from bot.delivery import DeliveryError
 from bot.storage.tables import Delivery
-from tests.support.conversation import count, dispatcher_idle
+from tests.support.conversation import count
+
+
+async def settled(core: Core, status: str) -> None:
+    """Poll (with a deadline) until a prompt has reached `status`."""
+    until = time.monotonic() + 10
+    while not await count(core, Delivery, kind="checkin.prompt", status=status):
+        assert time.monotonic() < until, f"no prompt became {status}"
+        await asyncio.sleep(0.02)
 
 
 class ClosedDMs:
@@ -38,13 +46,10 @@ async def test_closed_dms_stop_the_weekly_prompts_until_the_member_is_back(
     closed = ClosedDMs()
     core.attach(closed)  # type: ignore[arg-type]
     clock.advance(timedelta(days=6, hours=20))
-    await dispatcher_idle(core)
+    await settled(core, "undelivered")
     assert closed.attempts == 1
     clock.advance(timedelta(days=7))
-    until = time.monotonic() + 10
-    while not await count(core, Delivery, kind="checkin.prompt", status="failed"):
-        assert time.monotonic() < until, "week 2's prompt was never settled"
-        await asyncio.sleep(0.02)
+    await settled(core, "failed")
     assert closed.attempts == 1  # week 2 was not tried: nothing was sent to a closed DM
     core.attach(chat.messenger)
     notice = await chat.say("/checkin")
