@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Problem
 from bot.paging import Page, paginate
-from bot.profile.service import MemberInfo
+from bot.profile.service import MemberInfo, ZoneChange
 from bot.queue import enqueue
-from bot.reminders.schedule import FAMILY, SNOOZE, reminder_row, schedule_everyone
+from bot.reminders.schedule import FAMILY, FIRE, SNOOZE, reminder_row, schedule_everyone
 from bot.storage.tables import (
     Delivery,
     DeliveryStatus,
@@ -28,7 +28,8 @@ from bot.storage.tables import (
     ReminderFollower,
 )
 from bot.storage.upsert import insert_ignore
-from bot.time.recurrence import next_occurrence
+from bot.time.recurrence import localize, next_occurrence, rule_parts
+from bot.time.zones import get_zone
 
 ACTIVE = ("active", "paused")
 PAGE_SIZE = 4
@@ -309,6 +310,56 @@ class Reminders:
         reminder.next_at = None
         await _cancel_pending(session, reminder.id)
 
+    async def follow_zone(self, session: AsyncSession, change: ZoneChange) -> int:
+        """Move the owners' repeating reminders to the same wall-clock times in their new zone.
+
+        The owner's zone drives a series (followers get it when the owner does), so only the
+        reminders the changed members own move. Each series is re-anchored (its start read as
+        the same local time in the new zone, so a paused one resumes right too) and an active
+        one's pending firings, to the owner and every follower, are replaced by the next one.
+        Series of exact elapsed time ("every 3 hours") keep their instants. Returns how many moved.
+        """
+        old, new, now = get_zone(change.old), get_zone(change.new), self.now()
+        found = await session.scalars(
+            select(Reminder).where(
+                Reminder.workspace_id == change.workspace_id,
+                Reminder.owner_id.in_(change.member_ids),
+                Reminder.rule.is_not(None),
+                Reminder.status.in_(ACTIVE),
+            )
+        )
+        moved: list[tuple[Reminder, datetime]] = []
+        count = 0
+        for reminder in found:
+            rule = reminder.rule or ""
+            if _elapsed_time(rule):
+                continue
+            local_first = reminder.first_at.astimezone(old).replace(tzinfo=None)
+            reminder.first_at = localize(local_first, new)
+            count += 1
+            if reminder.status != "active":
+                continue
+            upcoming = next_occurrence(rule, first=reminder.first_at, after=now, tz=new)
+            # Firings already due stay: one the queue has not reached yet is still owed.
+            await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.family == FAMILY,
+                    Delivery.subject_id == reminder.id,
+                    Delivery.kind == FIRE,
+                    Delivery.status == DeliveryStatus.PENDING,
+                    Delivery.due_at > now,
+                )
+                .values(status=DeliveryStatus.CANCELLED)
+            )
+            if upcoming is None:
+                reminder.status, reminder.next_at = "done", None
+                continue
+            reminder.next_at = upcoming
+            moved.append((reminder, upcoming))
+        await schedule_everyone(session, moved, change.platform)
+        return count
+
     async def delivery_for(
         self, session: AsyncSession, delivery_id: int, member: MemberInfo
     ) -> tuple[Delivery, Reminder]:
@@ -413,6 +464,13 @@ async def _cancel_pending(
     if kind is not None:
         query = query.where(Delivery.kind == kind)
     await session.execute(query.values(status=DeliveryStatus.CANCELLED))
+
+
+def _elapsed_time(rule: str) -> bool:
+    """ "every 3 hours": exact elapsed time, the same instants in any zone (see recurrence)."""
+    parts = rule_parts(rule)
+    exact = parts.get("FREQ") in ("HOURLY", "MINUTELY", "SECONDLY")
+    return exact and not any(key.startswith("BY") for key in parts)
 
 
 async def _has_own_delivery(session: AsyncSession, reminder_id: int, member_id: int) -> bool:

@@ -350,7 +350,7 @@ def _clock_only(run: list[re.Match[str]]) -> bool:
     return (
         len(run) == 1
         and run[0].lastgroup in ("clock", "compact", "bare")
-        and not run[0].group(0)[:2].lower() == "by"
+        and run[0].group(0)[:2].lower() != "by"
     )
 
 
