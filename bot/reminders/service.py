@@ -393,7 +393,8 @@ class Reminders:
             if reminder.status != "active":
                 continue
             upcoming = next_occurrence(rule, first=reminder.first_at, after=now, tz=new)
-            # Firings already due stay: one the queue has not reached yet is still owed.
+            # Firings whose moment has come stay (one waiting for the queue, or for a retry
+            # after a platform error, is still owed); only the future ones move.
             await session.execute(
                 update(Delivery)
                 .where(
@@ -401,7 +402,7 @@ class Reminders:
                     Delivery.subject_id == reminder.id,
                     Delivery.kind == FIRE,
                     Delivery.status == DeliveryStatus.PENDING,
-                    Delivery.due_at > now,
+                    Delivery.occurrence > now,
                 )
                 .values(status=DeliveryStatus.CANCELLED)
             )
