@@ -52,12 +52,14 @@ async def test_the_digest_names_sharers_and_counts_the_rest(
     feature = core.feature("checkins")
     assert isinstance(feature, CheckinFeature)
     assert await feature.queue_digests() == 1
-    await feature.queue_digests()  # the job ran twice in that hour: still one digest
+    assert await feature.queue_digests() == 0  # the job ran twice in that hour: one digest
     async with core.sessions() as session:
         query = select(Delivery).where(Delivery.kind == "checkin.digest")
         rows = (await session.scalars(query)).all()
     assert len(rows) == 1 and rows[0].channel_id == "general"
+    assert rows[0].status == "sent"
     await posted(chat, "📣 #general:")
+    assert chat.transcript.count("📣 #general:") == 1
     post = "\n".join(chat.transcript[chat.transcript.index("📣 #general:") :])
     assert "you" in post and "🔥 1" in post
     assert "you's plan: deploy \\*it\\*" not in post  # escaped for markup, shown literally
