@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import Core
+from bot.checkins.feature import CheckinFeature
 from bot.clock import FakeClock
 from bot.storage.tables import CheckinWeek, Flow, Reminder
 from tests.support.slack import MEMBER, SlackDriver, all_text, button
@@ -113,3 +114,28 @@ async def test_history_and_app_home(slack: SlackDriver, clock: FakeClock) -> Non
     await slack.open_home()
     home = all_text(slack.last_view("views.publish"))
     assert "Weekly check-in" in home and "1 week" in home
+
+
+async def test_admin_report_uploads_the_csv_and_the_digest_posts_in_the_channel(
+    slack: SlackDriver, clock: FakeClock, core: Core
+) -> None:
+    slack.fake.user(MEMBER, tz="Europe/Berlin", is_admin=True)
+    channel = await slack.command("checkin channel friday 4pm")
+    assert "every Friday at 16:00" in channel.text
+    dm = await prompted(slack, clock)
+    await slack.click(button(dm, "ck.answer"), channel=f"D{MEMBER}")
+    await slack.submit(slack.last_view(), {**GOOD, "confidence": "3"})
+
+    report = await slack.command("checkin report")
+    assert "median streak" in report.text
+    names = {file.filename for file in slack.fake.files.values()}
+    assert {"checkin-report.csv", "checkin-report.png"} <= names
+
+    clock.advance(timedelta(days=4, hours=8))  # Friday 4 Dec, 16:00 in the workspace (UTC)
+    feature = core.feature("checkins")
+    assert isinstance(feature, CheckinFeature)
+    assert await feature.queue_digests() == 1
+    posts = [c.params for c in slack.fake.calls_to("chat.postMessage")]
+    digest = next(p for p in posts if p["channel"] == "C0GENERAL")
+    assert "This week's check-ins" in all_text(digest)
+    assert "1 answered privately" in all_text(digest)
