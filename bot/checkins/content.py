@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources as package_files
 from pathlib import Path
 from typing import Literal
 
@@ -101,8 +102,11 @@ def parse(text: str, source: str = "checkin.yaml") -> CheckinContent:
 
 
 def load(folder: Path | None = None) -> CheckinContent:
-    """The questions from the content folder (`MENTORBOT_CONTENT_DIR`, else the shipped ones)."""
+    """The questions from the content folder (`MENTORBOT_CONTENT_DIR`); a folder without a
+    `checkin.yaml` (a community copy of the library only) keeps the shipped questions."""
     path = content_dir(folder) / "checkin.yaml"
+    if not path.exists():
+        path = Path(str(package_files.files("content"))) / "checkin.yaml"
     return _load(path, path.stat().st_mtime)
 
 

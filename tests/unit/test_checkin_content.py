@@ -58,3 +58,21 @@ def test_hours_as_people_type_them(typed: str, hours: float) -> None:
 def test_hours_that_cannot_be_read(typed: str) -> None:
     with pytest.raises(ValueError):
         parse_hours(typed)
+
+
+def test_a_community_copy_without_questions_keeps_the_shipped_ones(tmp_path: Path) -> None:
+    shutil.copytree(content_dir(), tmp_path / "content")
+    (tmp_path / "content" / "checkin.yaml").unlink()
+    assert check_content(tmp_path / "content") == []
+    assert len(load(tmp_path / "content").questions) == 5
+
+
+def test_a_community_copy_may_replace_the_questions(tmp_path: Path) -> None:
+    shutil.copytree(content_dir(), tmp_path / "content")
+    (tmp_path / "content" / "checkin.yaml").write_text(
+        "questions:\n"
+        "  - {id: done, label: 'What did you ship?'}\n"
+        "  - {id: hours, label: Hours, kind: hours}\n"
+    )
+    labels = [q.label for q in load(tmp_path / "content").questions]
+    assert labels == ["What did you ship?", "Hours"]
