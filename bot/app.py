@@ -42,6 +42,7 @@ from bot.profile.commands import ProfileCommands
 from bot.profile.service import Profiles
 from bot.reminders.commands import ReminderCommands
 from bot.reminders.firing import Firing
+from bot.rolefit.commands import RolefitCommands
 from bot.router import Router
 from bot.scheduling import CalendarJobs
 from bot.settings import Settings
@@ -105,6 +106,7 @@ class Core:
         self.reminders = ReminderCommands(context)
         self.reminders.register(self.router)
         ProfileCommands(context).register(self.router)
+        RolefitCommands(context).register(self.router)
         HelpCommand(self.router).register()
 
     async def migrate(self) -> list[str]:
