@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from bot.rolefit import cli as rolefit_cli
 from bot.runtime import tune_gc
 from bot.settings import Settings
 
@@ -23,6 +24,7 @@ slack_app = typer.Typer(help="Slack setup.", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(discord_app, name="discord")
 app.add_typer(slack_app, name="slack")
+app.add_typer(rolefit_cli.app, name="rolefit")
 
 
 def _logging(settings: Settings) -> None:
