@@ -11,6 +11,7 @@ SCENARIOS = {
     "commands": {
         "help": "test_slash_help", "remind": "test_slash_remind",
         "reminders": "test_slash_reminders", "timezone": "test_slash_timezone",
+        "rolefit": "test_rolefit", "roles": "test_rolefit",
     },
     "actions": {
         "rem.cancel": "test_button_cancel", "rem.follow": "test_button_follow",
@@ -19,6 +20,9 @@ SCENARIOS = {
         "rem.end": "test_button_pause_resume_end", "rem.snooze10": "test_reminder_dm",
         "rem.snooze60": "test_reminder_dm", "rem.snoozetomorrow": "test_reminder_dm",
         "rem.snoozecustom": "test_reminder_dm", "rem.done": "test_reminder_dm",
+        "rf.answer": "test_rolefit", "rf.pick": "test_rolefit", "rf.back": "test_rolefit",
+        "rf.retake": "test_rolefit", "rf.start": "test_rolefit", "rf.remind": "test_rolefit",
+        "rf.role": "test_rolefit", "rf.resources": "test_rolefit",
     },
     "forms": {
         "rem.edit": "test_button_edit_modal", "rem.snooze": "test_reminder_dm",
