@@ -113,9 +113,8 @@ def result(
             lines += ["", *_role_block(place, score, role, links.get(score.role_id, ()))]
     lines += [
         "",
-        "__How the score works: every answer adds the points written next to it (see "
-        "`mentorbot rolefit questions`); a fit of 80% means your total is 80% of the way from the "
-        "lowest to the highest that role can get.__",
+        "__How the score works: each answer adds fixed points to some roles; a fit of 80% means "
+        "your total is 80% of the way from the lowest to the highest that role can get.__",
     ]
     value = str(result_id)
     row = []
