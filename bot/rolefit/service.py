@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Problem
@@ -94,9 +94,28 @@ class Results:
         )
         return [_view(row) for row in rows]
 
-    async def count(self, session: AsyncSession, member: MemberInfo) -> int:
-        query = select(func.count()).where(RolefitResult.member_id == member.id)
-        return int(await session.scalar(query) or 0)
+    async def export(self, session: AsyncSession, member: MemberInfo) -> list[dict[str, object]]:
+        """Every result the member has, oldest first, as JSON-ready values."""
+        rows = await session.scalars(
+            select(RolefitResult)
+            .where(RolefitResult.member_id == member.id)
+            .order_by(RolefitResult.taken_at, RolefitResult.id)
+        )
+        return [
+            {
+                "taken_at": view.taken_at.isoformat(),
+                "answers": {q: list(chosen) for q, chosen in view.answers.items()},
+                "scores": [list(score) for score in view.scores],
+            }
+            for view in map(_view, rows)
+        ]
+
+    async def delete(self, session: AsyncSession, member: MemberInfo) -> int:
+        """Forget every result of the member; returns how many."""
+        result = await session.execute(
+            delete(RolefitResult).where(RolefitResult.member_id == member.id)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _view(row: RolefitResult) -> ResultView:
