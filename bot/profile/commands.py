@@ -6,12 +6,24 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot import markup
-from bot.chat import Autocomplete, Choice, Invocation, Response, reply
+from bot.chat import (
+    ActionClicked,
+    Autocomplete,
+    Button,
+    ButtonStyle,
+    Choice,
+    Invocation,
+    Response,
+    reply,
+)
 from bot.context import Context
+from bot.profile.service import MemberInfo
 from bot.router import CommandSpec, OptionSpec, Router
 from bot.time import timefmt
-from bot.time.zones import UnknownZone, resolve_zone
+from bot.time.zones import UnknownZone, ZoneMatch, resolve_zone, zone_label
 
 COMMON = (
     "UTC",
@@ -46,6 +58,7 @@ class ProfileCommands:
 
     def register(self, router: Router) -> None:
         router.command(TIMEZONE, self.timezone)
+        router.action("tz.pick", self.pick_zone)
         router.autocomplete("timezone", "zone", self.complete_zone)
 
     async def timezone(self, event: Invocation) -> Response:
@@ -57,7 +70,8 @@ class ProfileCommands:
                 local = timefmt.local(now, member.tz)
                 source = "" if member.tz_explicit else " (the community default)"
                 return reply(
-                    f"🌍 Your time zone is **{member.tz_name}**{source}; it's {local} there.\n"
+                    f"🌍 Your time zone is **{zone_label(member.tz_name)}**{source}; "
+                    f"it's {local} there.\n"
                     "Change it with `/timezone <city or zone>`, e.g. `/timezone berlin`."
                 )
             try:
@@ -70,24 +84,57 @@ class ProfileCommands:
                     "Try a city (`/timezone berlin`), an IANA name (`Europe/Berlin`) or an "
                     "abbreviation (`PST`)."
                 )
-            if for_workspace:
-                if not event.actor.is_admin:
-                    return reply("⚠️ Only community admins can change the default time zone.")
-                await self.context.profiles.set_workspace_zone(
-                    session, member.workspace_id, match.name
-                )
-                return reply(f"🌍 This community's default time zone is now **{match.name}**.")
-            await self.context.profiles.set_member_zone(session, member, match.name)
+            if not match.exact:  # a typo: ask, never apply a guess silently
+                return _did_you_mean(typed, match, for_workspace)
+            return await self._apply(event, session, member, match, for_workspace, now)
+
+    async def pick_zone(self, event: ActionClicked) -> Response:
+        """The "Use Europe/Berlin" button under a "did you mean" question."""
+        for_workspace, _, name = event.value.rpartition(":")
+        now = self.context.clock.now()
+        try:
+            match = resolve_zone(name, now=now)
+        except UnknownZone:
+            return reply("⚠️ That zone is no longer known here; try `/timezone berlin`.")
+        async with self.context.transaction(event.actor) as (session, member):
+            return await self._apply(event, session, member, match, for_workspace == "w", now)
+
+    async def _apply(
+        self,
+        event: Invocation | ActionClicked,
+        session: AsyncSession,
+        member: MemberInfo,
+        match: ZoneMatch,
+        for_workspace: bool,
+        now: datetime,
+    ) -> Response:
+        if for_workspace:
+            if not event.actor.is_admin:
+                return reply("⚠️ Only community admins can change the default time zone.")
+            await self.context.profiles.set_workspace_zone(session, member.workspace_id, match.name)
+            return reply(f"🌍 This community's default time zone is now **{match.label}**.")
+        await self.context.profiles.set_member_zone(session, member, match.name)
         local = timefmt.local(now, match.zone)
-        guess = "" if match.exact else f" (my best match for {markup.code(typed[:64])})"
         return reply(
-            f"🌍 Your time zone is now **{match.name}**{guess}; it's {local} there.\n"
+            f"🌍 Your time zone is now **{match.label}**; it's {local} there.\n"
             "Reminders you set from now on, and repeating ones, follow it."
         )
 
     async def complete_zone(self, event: Autocomplete) -> Response:
         names = suggest_zones(event.typed, now=self.context.clock.now())
         return Response(choices=tuple(Choice(name, name) for name in names))
+
+
+def _did_you_mean(typed: str, match: ZoneMatch, for_workspace: bool) -> Response:
+    value = f"{'w' if for_workspace else 'm'}:{match.name}"
+    use = Button(f"Use {match.label}", "tz.pick", value, ButtonStyle.PRIMARY)
+    return reply(
+        f"🤔 Did you mean **{match.label}**? I don't know {markup.code(typed[:64])} exactly.\n"
+        "Press the button to use it, or try again with a city (`/timezone berlin`) or an "
+        "IANA name (`Europe/Berlin`).",
+        buttons=((use,),),
+        private=True,
+    )
 
 
 @lru_cache(maxsize=1)

@@ -32,6 +32,10 @@ from bot.time.describe import describe_rule
 from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
 
 EXAMPLES = "`/remind in 5 days check the thread` or `/remind every monday 9am review goals`"
+NO_TEXT = (
+    "What should I remind you about? Put it after the time, like "
+    "`/remind tomorrow 9am water the plants`."
+)
 
 REMIND = CommandSpec(
     "remind",
@@ -166,8 +170,9 @@ class ReminderCommands:
             except TimeParseError as error:
                 # Nothing is stored and the flow stays: the form can be corrected and sent again.
                 return _problem(error.message, when, field if from_form else None)
-            if not text:
-                text = "the message you picked" if picked else "(no text)"
+            if not text and picked is None:  # a reminder of nothing helps no one: ask
+                return _problem(NO_TEXT, when, "what" if from_form else None)
+            text = text or "the message you picked"
             in_channel = not event.place.is_dm and picked is None
             source = picked.state if picked else PickedMessage()
             new = NewReminder(
@@ -184,7 +189,12 @@ class ReminderCommands:
                 await self.flows.finish(session, picked)
         self.context.scheduled(parsed.at)
         confirmation = views.confirmation(
-            view, tz=member.tz, now=now, in_channel=in_channel, understood=parsed.understood
+            view,
+            tz=member.tz,
+            now=now,
+            in_channel=in_channel,
+            understood=parsed.understood,
+            note=parsed.note,
         )
         return Response(replies=(confirmation, *_first_contact(member)))
 

@@ -13,12 +13,20 @@ from bot.time.describe import describe_rule
 
 
 def confirmation(
-    view: ReminderView, *, tz: tzinfo, now: datetime, in_channel: bool, understood: str = ""
+    view: ReminderView,
+    *,
+    tz: tzinfo,
+    now: datetime,
+    in_channel: bool,
+    understood: str = "",
+    note: str = "",
 ) -> Reply:
     when = timefmt.moment(view.next_at, tz, now) if view.next_at else "(no date)"
     lines = [
         f"✅ I'll remind {'you' if view.is_owner else 'them'} {when}: {markup.escape(view.text)}"
     ]
+    if note:  # e.g. a wall time the clocks skip that night
+        lines.append(f"🕑 {markup.escape(note)}")
     if view.rule:
         lines.append(f"🔁 Repeats {describe_rule(view.rule)}.")
     if view.source_link:

@@ -33,6 +33,7 @@ __all__ = [
     "resolve_zone",
     "safe_zone",
     "zone_in_phrase",
+    "zone_label",
 ]
 
 # Common abbreviations -> the IANA zone people mean by them. Ambiguous ones follow the most common
@@ -187,17 +188,31 @@ _CANONICAL_REGIONS = (
 _OFFSET_RE = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I | re.A)
 _MAX_OFFSET_HOURS = 14  # Pacific/Kiritimati
 _SPACES_RE = re.compile(r"[\s_]+")
-_FUZZY_CUTOFF = 0.75
-_SUGGEST_CUTOFF = 0.5
+_FUZZY_CUTOFF = 0.75  # this close: "did you mean ...?" with one answer to confirm
+_SUGGEST_CUTOFF = 0.65  # this close: offered as a suggestion; nothing closer means none at all
+_FUZZY_MIN_LENGTH = 4  # "la", "sf", "uk" match exactly, never loosely ("asdf" is not LA)
+_ETC_RE = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 
 
 @dataclass(frozen=True)
 class ZoneMatch:
-    """A resolved zone; `exact` is False when the input was only close to a known name."""
+    """A resolved zone; `exact` False means "did you mean `name`?": ask before using it."""
 
     zone: ZoneInfo
     name: str
     exact: bool
+
+    @property
+    def label(self) -> str:
+        return zone_label(self.name)
+
+
+def zone_label(name: str) -> str:
+    """How a stored zone name reads: `Etc/GMT-2` is "UTC+2" (IANA inverts the sign)."""
+    m = _ETC_RE.fullmatch(name)
+    if m is None:
+        return "UTC" if name in ("Etc/UTC", "Etc/GMT", "Etc/Zulu") else name
+    return f"UTC{'-' if m.group(1) == '+' else '+'}{int(m.group(2))}"
 
 
 class UnknownZone(ValueError):
@@ -359,13 +374,24 @@ def resolve_zone(text: str, *, now: datetime) -> ZoneMatch:
     key = names.get(norm)
     if key is not None:
         return _match(key, True)
-    close = difflib.get_close_matches(norm, names, n=5, cutoff=_SUGGEST_CUTOFF)
-    close += difflib.get_close_matches(norm, _lower_keys(), n=5, cutoff=_SUGGEST_CUTOFF)
-    suggestions = _dedupe(names.get(c) or _lower_keys()[c] for c in close)
-    best = max(close, key=lambda c: difflib.SequenceMatcher(None, norm, c).ratio(), default=None)
-    if best is not None and difflib.SequenceMatcher(None, norm, best).ratio() >= _FUZZY_CUTOFF:
-        return _match(names.get(best) or _lower_keys()[best], False)
-    raise UnknownZone(text, suggestions)
+    ranked = _close_names(norm)
+    if ranked and ranked[0][0] >= _FUZZY_CUTOFF:
+        return _match(ranked[0][1], False)
+    raise UnknownZone(text, _dedupe(key for _, key in ranked))
+
+
+def _close_names(norm: str) -> list[tuple[float, str]]:
+    """(similarity, IANA key) of names like the input, closest first; none if nothing is close."""
+    if len(norm) < 3:
+        return []
+    found: dict[str, float] = {}
+    for table in (_names(), _lower_keys()):
+        candidates = [c for c in table if len(c) >= _FUZZY_MIN_LENGTH]
+        for close in difflib.get_close_matches(norm, candidates, n=5, cutoff=_SUGGEST_CUTOFF):
+            ratio = difflib.SequenceMatcher(None, norm, close).ratio()
+            key = table[close]
+            found[key] = max(found.get(key, 0.0), ratio)
+    return sorted(((ratio, key) for key, ratio in found.items()), key=lambda r: (-r[0], r[1]))
 
 
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from adapters.console.chat import ConsoleChat
@@ -28,10 +30,21 @@ async def test_remindme_trigger_with_quoted_text(chat: ConsoleChat, core: Core) 
     assert await count(core, Reminder) == 1
 
 
-async def test_separate_when_and_what_options(chat: ConsoleChat) -> None:
-    lines = await chat.say("/remind when:tomorrow")
+async def test_separate_when_and_what_options(chat: ConsoleChat, core: Core) -> None:
+    lines = await chat.say("/remind when:tomorrow what:stretch")
     assert "⚠" not in lines[0]
-    assert "(no text)" in lines[0]
+    assert lines[0].endswith(": stretch")
+    assert await count(core, Reminder) == 1
+
+
+async def test_a_reminder_without_text_asks_what_to_remind_about(
+    chat: ConsoleChat, core: Core
+) -> None:
+    for typed in ("/remind when:tomorrow", "/remind in 2 hours", "RemindMe! 2 weeks"):
+        lines = await chat.say(typed)
+        assert lines[0].startswith("⚠️ What should I remind you about?"), lines
+        assert "/remind tomorrow 9am water the plants" in lines[0]
+    assert await count(core, Reminder) == 0
 
 
 async def test_unparseable_time_explains_and_saves_nothing(chat: ConsoleChat, core: Core) -> None:
@@ -84,3 +97,23 @@ async def test_active_reminder_limit(sqlite_url: str, clock: FakeClock) -> None:
         lines = await chat.say("/remind in 5 hours one too many")
         assert "3 active reminders" in lines[0]
         assert await count(core, Reminder) == 3
+
+
+async def test_a_skipped_dst_time_is_said_in_the_confirmation(
+    chat: ConsoleChat, clock: FakeClock
+) -> None:
+    await chat.say("/timezone berlin")
+    clock.set(datetime(2027, 3, 27, 13, 0, tzinfo=UTC))  # Sat 14:00 in Berlin
+    lines = await chat.say("/remind tomorrow at 2:30 water the plants")
+    assert "Sun 28 Mar 2027, 03:30 CEST" in lines[0]
+    assert (
+        "🕑 02:30 doesn't exist on Sun 28 Mar (the clocks go forward), so it's set for 03:30."
+        in ("\n".join(lines))
+    )
+
+
+async def test_the_confirmation_says_how_far_as_typed(chat: ConsoleChat) -> None:
+    lines = await chat.say("/remind in 10 days water the plants")
+    assert lines[0].endswith(", in 10 days: water the plants")
+    lines = await chat.say("/remind in 90 minutes stretch")
+    assert ", in 1 hour 30 minutes: stretch" in lines[0]

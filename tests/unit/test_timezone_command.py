@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -36,16 +37,57 @@ async def test_abbreviation(chat: ConsoleChat, core: Core) -> None:
     assert await first_due(core) == datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
 
 
-async def test_a_typo_is_matched_and_says_so(chat: ConsoleChat) -> None:
+async def test_a_typo_is_asked_about_not_applied(chat: ConsoleChat, core: Core) -> None:
+    await chat.say("/timezone berlin")
+    lines = await chat.say("/timezone berlni")
+    assert lines[0].startswith("🤔 Did you mean Europe/Berlin? I don't know berlni exactly.")
     lines = await chat.say("/timezone Lodnon")
-    assert "now Europe/London (my best match for Lodnon)" in lines[0]
+    assert lines[0].startswith("🤔 Did you mean Europe/London?")
+    async with core.sessions() as session:
+        assert await session.scalar(select(Member.tz)) == "Europe/Berlin"  # nothing applied yet
+    button = re.search(r"\[(\d+)\] Use Europe/London", "\n".join(lines))
+    assert button is not None
+    done = await chat.say(button.group(1))
+    assert done[0].startswith("🌍 Your time zone is now Europe/London; it's Mon 23 Nov 2026, 13:00")
+    async with core.sessions() as session:
+        assert await session.scalar(select(Member.tz)) == "Europe/London"
+
+
+async def test_an_admins_typo_for_the_workspace_is_asked_about_too(
+    chat: ConsoleChat, core: Core
+) -> None:
+    lines = await chat.say("/timezone zone:tokio workspace:true")
+    assert lines[0].startswith("🤔 Did you mean Asia/Tokyo?")
+    async with core.sessions() as session:
+        assert await session.scalar(select(Workspace.default_tz)) is None
+    button = re.search(r"\[(\d+)\] Use Asia/Tokyo", "\n".join(lines))
+    assert button is not None
+    done = await chat.say(button.group(1))
+    assert "This community's default time zone is now Asia/Tokyo." in done[0]
+
+
+async def test_a_whole_hour_offset_reads_as_utc_plus(chat: ConsoleChat, core: Core) -> None:
+    lines = await chat.say("/timezone GMT+2")
+    assert lines[0] == "🌍 Your time zone is now UTC+2; it's Mon 23 Nov 2026, 15:00 UTC+2 there."
+    assert "Etc/GMT" not in "\n".join(lines)
+    shown = await chat.say("/timezone")
+    assert "Your time zone is UTC+2;" in shown[0]
+    async with core.sessions() as session:
+        assert await session.scalar(select(Member.tz)) == "Etc/GMT-2"  # stored as the IANA key
+
+
+async def test_gibberish_gets_no_unrelated_suggestions(chat: ConsoleChat) -> None:
+    for typed in ("asdf", "foo", "abc", "qqqqqqqq", "Nowhereville"):
+        lines = await chat.say(f"/timezone {typed}")
+        assert lines[0] == f"⚠️ I don't know the time zone {typed}.", lines
+        assert "Try a city (/timezone berlin)" in "\n".join(lines)
 
 
 async def test_an_unknown_zone_suggests_and_changes_nothing(chat: ConsoleChat, core: Core) -> None:
     await chat.say("/timezone berlin")
-    lines = await chat.say("/timezone Nowhereville")
-    assert lines[0].startswith("⚠️ I don't know the time zone Nowhereville. Did you mean")
-    assert "Africa/Libreville" in lines[0]
+    lines = await chat.say("/timezone hermo")
+    assert lines[0].startswith("⚠️ I don't know the time zone hermo. Did you mean")
+    assert "America/Hermosillo" in lines[0]
     assert "Try a city (/timezone berlin)" in lines.text
     nothing = await chat.say("/timezone qqqqqqqq")
     assert "I don't know the time zone qqqqqqqq." in nothing[0]

@@ -16,6 +16,7 @@ from bot.time.zones import (
     resolve_zone,
     safe_zone,
     zone_in_phrase,
+    zone_label,
 )
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -188,3 +189,37 @@ def test_tables_point_at_real_zones() -> None:
 
 def test_get_zone_is_cached() -> None:
     assert get_zone("Europe/Berlin") is get_zone("Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Etc/GMT-2", "UTC+2"),
+        ("Etc/GMT+5", "UTC-5"),
+        ("Etc/GMT-14", "UTC+14"),
+        ("Etc/UTC", "UTC"),
+        ("Europe/Berlin", "Europe/Berlin"),
+    ],
+)
+def test_zone_label_says_utc_plus_not_the_inverted_iana_name(name: str, label: str) -> None:
+    assert zone_label(name) == label
+
+
+def test_an_offset_setting_reads_as_typed() -> None:
+    assert resolve_zone("GMT+2", now=NOW).label == "UTC+2"
+
+
+@pytest.mark.parametrize("text", ["asdf", "foo", "abc", "hello world", "Nowhereville", "xy"])
+def test_gibberish_gets_no_suggestions(text: str) -> None:
+    with pytest.raises(UnknownZone) as info:
+        resolve_zone(text, now=NOW)
+    assert info.value.suggestions == ()
+
+
+def test_suggestions_are_similar_to_the_input_closest_first() -> None:
+    with pytest.raises(UnknownZone) as info:
+        resolve_zone("hermo", now=NOW)
+    assert "America/Hermosillo" in info.value.suggestions
+    for key in info.value.suggestions:
+        last = key.rsplit("/", 1)[-1].lower()
+        assert last[0] == "h", key  # nothing unrelated to what was typed

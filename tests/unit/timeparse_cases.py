@@ -74,7 +74,7 @@ def at_time(hour: int, minute: int = 0) -> str:
     return f"BYHOUR={hour};BYMINUTE={minute};BYSECOND=0"
 
 
-# ---------------------------------------------------------------- bare clock times: next occurrence
+# ------------------------------------------------ bare clock times: next occurrence
 same(
     ["at 5pm", "5pm", "at 17:00", "17:00", "5 pm", "5PM", "5 p.m.", "@ 5pm", "by 5pm"],
     "2026-11-23T17:00+01:00",
@@ -97,7 +97,7 @@ ok("at 0", "2026-11-24T00:00+01:00")
 ok("at 5pm call mom", "2026-11-23T17:00+01:00", "call mom")
 ok("call mom at 5pm", "2026-11-23T17:00+01:00", "call mom")
 
-# ---------------------------------------------------------------- named times
+# ------------------------------------------------ named times
 same(["noon", "at noon", "midday"], "2026-11-24T12:00+01:00")
 same(["midnight", "at midnight"], "2026-11-24T00:00+01:00")
 same(["eod", "end of day", "by eod", "by end of the day"], "2026-11-23T17:00+01:00")
@@ -117,7 +117,7 @@ ok("eod", "2026-11-24T17:00+01:00", now="2026-11-23T18:00")
 err("tonight", "past", now="2026-11-23T22:00")
 err("this morning", "past")
 
-# ---------------------------------------------------------------- today / tomorrow
+# ------------------------------------------------ today / tomorrow
 same(["tomorrow", "tmrw", "tmr", "Tomorrow", "tomorrow!", "  tomorrow  "], "2026-11-24T09:00+01:00")
 same(
     ["tomorrow at 9am", "tomorrow 9am", "9am tomorrow", "tomorrow at 09:00"],
@@ -132,7 +132,7 @@ ok("5pm today", "2026-11-23T17:00+01:00")
 fails(["today at 9am", "today", "9am today", "today at 14:00"], "past")
 fails(["yesterday", "yesterday at 5pm"], "past")
 
-# ---------------------------------------------------------------- weekdays: strictly after today
+# ------------------------------------------------ weekdays: strictly after today
 same(
     [
         "friday",
@@ -167,7 +167,7 @@ ok("friday at 5pm", "2026-12-04T17:00+01:00", now="2026-11-27T08:00")
 ok("saturday", "2026-11-28T09:00+01:00", now="2026-11-27T08:00")
 fails(["last friday", "past monday"], "past")
 
-# ---------------------------------------------------------------- month-name dates
+# ------------------------------------------------ month-name dates
 same(
     [
         "28 nov",
@@ -196,7 +196,7 @@ fails(["31 feb", "30 feb", "feb 29 2027", "32 dec", "31 april", "april 31"], "in
 fails(["1 jan 2026", "nov 22 2026", "march 3 2025"], "past")
 err("1 march 2032", "too_far")
 
-# ---------------------------------------------------------------- ordinal day of the month
+# ------------------------------------------------ ordinal day of the month
 same(["on the 31st", "the 31st"], "2026-12-31T09:00+01:00")
 ok("on the 30th", "2026-11-30T09:00+01:00")
 ok("the 23rd", "2026-12-23T09:00+01:00")
@@ -208,7 +208,7 @@ ok("on the 30th", "2027-03-30T09:00+02:00", now="2027-02-10T12:00")
 ok("on the 29th", "2028-02-29T09:00+01:00", now="2028-02-10T12:00")
 fails(["on the 32nd", "the 0th"], "invalid")
 
-# ---------------------------------------------------------------- numeric dates
+# ------------------------------------------------ numeric dates
 ok("2026-12-01", "2026-12-01T09:00+01:00")
 ok("2026-12-01 09:00", "2026-12-01T09:00+01:00")
 ok("2026-12-01 at 18:45", "2026-12-01T18:45+01:00")
@@ -230,7 +230,7 @@ ok("2026-11-23 15:00", "2026-11-23T15:00+01:00")
 ok("2031-11-23 13:00", "2031-11-23T13:00+01:00")
 fails(["2031-11-23 15:00", "2099-01-01", "9999-12-31"], "too_far")
 
-# ---------------------------------------------------------------- durations
+# ------------------------------------------------ durations
 same(
     [
         "in 5 days",
@@ -311,7 +311,7 @@ fails(
 fails(["5 days ago", "2 hours ago", "a week ago"], "past")
 err("in 3 hours at 5pm", "invalid")
 
-# ---------------------------------------------------------------- DST: Europe/Berlin spring forward
+# ------------------------------------------------ DST: Europe/Berlin spring forward
 SPRING = "2027-03-27T14:00"  # Saturday before the 02:00 -> 03:00 jump
 same(
     ["tomorrow at 2:30", "tomorrow at 2:30am", "tomorrow 02:30"],
@@ -330,7 +330,7 @@ ok("in 30 minutes", "2027-03-28T03:00+02:00", now="2027-03-28T01:30")
 ok("every day at 2:30am", "2027-03-28T03:30+02:00", rule="FREQ=DAILY;" + at_time(2, 30), now=SPRING)
 ok("every monday at 9am", "2027-03-29T09:00+02:00", rule=weekly("MO", 9), now="2027-03-22T12:00")
 
-# ---------------------------------------------------------------- DST: Europe/Berlin fall back
+# ------------------------------------------------ DST: Europe/Berlin fall back
 FALL = "2026-10-24T14:00+02:00"
 ok("tomorrow at 2:30", "2026-10-25T02:30+02:00", now=FALL)  # first of the two 02:30s
 ok("tomorrow at 3am", "2026-10-25T03:00+01:00", now=FALL)
@@ -346,7 +346,7 @@ ok("tomorrow at 2:30", "2027-10-31T02:30+02:00", now="2027-10-30T14:00+02:00")
 ok("in 1 day", "2027-10-31T14:00+01:00", now="2027-10-30T14:00+02:00")
 ok("2027-10-31 02:30", "2027-10-31T02:30+02:00")
 
-# ---------------------------------------------------------------- DST: America/New_York
+# ------------------------------------------------ DST: America/New_York
 ok("tomorrow at 2:30am", "2027-03-14T03:30-04:00", now="2027-03-13T12:00", tz=NEW_YORK)
 ok("in 1 day", "2027-03-14T12:00-04:00", now="2027-03-13T12:00", tz=NEW_YORK)
 ok("in 24 hours", "2027-03-14T13:00-04:00", now="2027-03-13T12:00", tz=NEW_YORK)
@@ -363,7 +363,7 @@ ok(
     tz=NEW_YORK,
 )
 
-# ---------------------------------------------------------------- half-hour zones
+# ------------------------------------------------ half-hour zones
 ok("in 2 hours", "2026-11-23T16:00+05:30", now=NOW, tz=KOLKATA)
 ok("tomorrow 9am", "2026-11-24T09:00+05:30", now=NOW, tz=KOLKATA)
 ok("at 19:00", "2026-11-23T19:00+05:30", now=NOW, tz=KOLKATA)
@@ -374,7 +374,7 @@ ok("tomorrow at 2:15", "2026-10-04T02:45+11:00", now="2026-10-03T14:00", tz=LORD
 ok("in 1 day", "2026-10-04T14:00+11:00", now="2026-10-03T14:00", tz=LORD_HOWE)
 ok("in 24 hours", "2026-10-04T14:30+11:00", now="2026-10-03T14:00", tz=LORD_HOWE)
 
-# ---------------------------------------------------------------- explicit zones and offsets win
+# ------------------------------------------------ explicit zones and offsets win
 ok("9pm UTC", "2026-11-23T21:00+00:00")
 ok("at 9am UTC", "2026-11-24T09:00+00:00")  # 09:00 UTC already passed (now is 13:00 UTC)
 ok("9pm PST", "2026-11-23T21:00-08:00")
@@ -395,7 +395,7 @@ ok("dec 1 09:00 +0530", "2026-12-01T09:00+05:30")
 err("9pm Mars/Olympus", "invalid")
 err("every monday 9pm PST", "invalid")
 
-# ---------------------------------------------------------------- repeats
+# ------------------------------------------------ repeats
 ok("every weekday at 9:30", "2026-11-24T09:30+01:00", rule=weekly("MO,TU,WE,TH,FR", 9, 30))
 same(
     [
@@ -526,7 +526,7 @@ fails(
 )
 fails(["every 10 years", "every 6 years"], "too_far")
 
-# ---------------------------------------------------------------- vague, gibberish, bare numbers
+# ------------------------------------------------ vague, gibberish, bare numbers
 fails(
     [
         "soon",
@@ -573,7 +573,7 @@ fails(
     "invalid",
 )
 
-# ---------------------------------------------------------------- messages
+# ------------------------------------------------ messages
 ok('RemindMe! 2 weeks "check the thread"', "2026-12-07T14:00+01:00", "check the thread")
 ok("\u201cCall Bob!\u201d tomorrow", "2026-11-24T09:00+01:00", "Call Bob!")
 ok("[standup notes] tomorrow 9:15", "2026-11-24T09:15+01:00", "standup notes")
@@ -589,7 +589,7 @@ ok("RemindMe!   1 day   review PR #42, please.", "2026-11-24T14:00+01:00", "revi
 ok("RemindMe! 1 day", "2026-11-24T14:00+01:00")
 ok("!remindme 3 days", "2026-11-26T14:00+01:00")
 ok("!remindme in 3 days: rotate the keys", "2026-11-26T14:00+01:00", "rotate the keys")
-ok("tomorrow call mom at 5pm", "2026-11-24T17:00+01:00", "call mom")
+ok("tomorrow call mom at 5pm", "2026-11-24T09:00+01:00", "call mom at 5pm")  # the start wins
 ok("Call Mom ON FRIDAY AT 5PM!!", "2026-11-27T17:00+01:00", "Call Mom")
 ok("ping <@123> \U0001f389 in 10 minutes", "2026-11-23T14:10+01:00", "ping <@123> \U0001f389")
 ok("Tomorrow At 9AM Submit The Form.", "2026-11-24T09:00+01:00", "Submit The Form.")
@@ -607,3 +607,149 @@ ok("the 1st draft review tomorrow", "2026-11-24T09:00+01:00", "the 1st draft rev
 ok("in 5 days check the thread?", "2026-11-28T14:00+01:00", "check the thread?")
 ok("tomorrow at 9am!!!", "2026-11-24T09:00+01:00")
 ok("friday?", "2026-11-27T09:00+01:00")
+
+# ------------------------------------------------ a time at the start wins
+ok(
+    "in 1 hour ask bob about the meeting tomorrow",
+    "2026-11-23T15:00+01:00",
+    "ask bob about the meeting tomorrow",
+)
+ok("in 2 days buy 2 tickets for friday", "2026-11-25T14:00+01:00", "buy 2 tickets for friday")
+ok("tomorrow at 9am prep for the 1:1 at 10", "2026-11-24T09:00+01:00", "prep for the 1:1 at 10")
+ok("every friday at 4pm weekly demo", "2026-11-27T16:00+01:00", "weekly demo", weekly("FR", 16))
+ok("tomorrow at 9am daily standup notes", "2026-11-24T09:00+01:00", "daily standup notes")
+ok("remind me in 2 hours to book friday's room", "2026-11-23T16:00+01:00", "book friday's room")
+ok("friday 5pm review the 2 weeks plan", "2026-11-27T17:00+01:00", "review the 2 weeks plan")
+
+# ------------------------------------------------ compact clock times after "at"
+same(["at 930", "at 0930", "at 9.30", "@930", "at 930am"], "2026-11-24T09:30+01:00")
+ok("at 1730", "2026-11-23T17:30+01:00")
+ok("at 930pm", "2026-11-23T21:30+01:00")
+ok("at 1730 call mom", "2026-11-23T17:30+01:00", "call mom")
+ok("tomorrow at 1015", "2026-11-24T10:15+01:00")
+ok("call mom at 1730", "2026-11-23T17:30+01:00", "call mom")
+ok("call mom at 1730.", "2026-11-23T17:30+01:00", "call mom")
+ok("at 930. coffee with ann", "2026-11-24T09:30+01:00", "coffee with ann")
+fails(["at 2400", "at 1260", "at 1330pm"], "invalid")
+
+# ------------------------------------------------ end of the week/month/quarter/year
+same(
+    [
+        "eom",
+        "EOM",
+        "end of month",
+        "end of the month",
+        "by end of month",
+        "by the end of the month",
+    ],
+    "2026-11-30T17:00+01:00",
+)
+same(["eoy", "end of year", "end of the year", "by eoy"], "2026-12-31T17:00+01:00")
+same(["eow", "end of week", "end of the week"], "2026-11-27T17:00+01:00")
+same(["eoq", "end of quarter", "end of the quarter"], "2026-12-31T17:00+01:00")
+ok("eom at 10am", "2026-11-30T10:00+01:00")
+ok("eom", "2026-12-31T17:00+01:00", now="2026-11-30T18:00")
+ok("eow", "2026-12-04T17:00+01:00", now="2026-11-27T18:00")
+ok("eoq", "2027-03-31T17:00+02:00", now="2027-01-10T12:00")
+ok("eod send the report", "2026-11-23T17:00+01:00", "send the report")
+ok("submit the timesheet eom", "2026-11-30T17:00+01:00", "submit the timesheet")
+
+# ------------------------------------------------ a date joined to a time by a hyphen
+same(
+    [
+        "2026-12-01-10:00",
+        "2026-12-01-10am",
+        "2026-12-01 - 10:00",
+        "1 dec-10am",
+        "dec 1-10:00",
+    ],
+    "2026-12-01T10:00+01:00",
+)
+ok("01.12.2026-10:00", "2026-12-01T10:00+01:00")
+ok("13/12/2026-10:00", "2026-12-13T10:00+01:00")
+ok("25/12-18:30 open presents", "2026-12-25T18:30+01:00", "open presents")
+
+# ------------------------------------------------ written dates with weekday and year
+same(
+    [
+        "Friday, 4 December 2026 at 10am",
+        "Fri, Dec 4, 2026, 10:00 AM",
+        "friday 4 december 2026 10am",
+        "4 December 2026, Friday at 10am",
+        "on Friday, December 4th, 2026 at 10:00",
+    ],
+    "2026-12-04T10:00+01:00",
+)
+ok("Friday, 4 December 2026 at 10am team offsite", "2026-12-04T10:00+01:00", "team offsite")
+ok("Friday, 4 December", "2026-12-04T09:00+01:00")
+fails(["Thursday, 4 December 2026 at 10am", "Sat, Dec 4, 2026"], "invalid")
+
+# ------------------------------------------------ numeric day-month: its next occurrence
+same(
+    ["24.12 at 10:00", "24-12 at 10:00", "on 24.12 at 10:00", "at 10:00 24.12", "24.12 10am"],
+    "2026-12-24T10:00+01:00",
+)
+ok("on 24.12", "2026-12-24T09:00+01:00")
+ok("on 23.11", "2027-11-23T09:00+01:00")  # today's 09:00 is gone: next year, never "tomorrow"
+ok("23.11 at 15:00", "2026-11-23T15:00+01:00")
+ok("22.11 at 15:00", "2027-11-22T15:00+01:00")
+ok("upgrade to 2.5 tomorrow", "2026-11-24T09:00+01:00", "upgrade to 2.5")
+ok("python 3.12 release on friday", "2026-11-27T09:00+01:00", "python 3.12 release")
+err("31.02 at 10:00", "invalid")
+
+# ------------------------------------------------ Unicode spaces, zero-width characters
+same(
+    [
+        "in\u00a05\u00a0days",
+        "in\u20095\u2009days",
+        "in\u202f5 days",
+        "in 5\u3000days",
+        "\u200bin 5 days",
+        "in 5 days\ufeff",
+        "in 5\u200b days",
+        "\u2060in\u2003five days",
+    ],
+    "2026-11-28T14:00+01:00",
+)
+ok("tomorrow\u00a0at\u00a09am water\u00a0the plants", "2026-11-24T09:00+01:00", "water the plants")
+ok(
+    "tomorrow \U0001f468\u200d\U0001f469\u200d\U0001f467 dinner",
+    "2026-11-24T09:00+01:00",
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467 dinner",
+)
+
+# ------------------------------------------------ URLs with query strings
+ok(
+    "read https://example.com/x?id=5&t=10m in 5 days",
+    "2026-11-28T14:00+01:00",
+    "read https://example.com/x?id=5&t=10m",
+)
+ok(
+    "in 5 days read https://example.com/page?a=1&b=2#frag",
+    "2026-11-28T14:00+01:00",
+    "read https://example.com/page?a=1&b=2#frag",
+)
+ok(
+    "watch https://www.youtube.com/watch?v=abc&t=1h2m tomorrow",
+    "2026-11-24T09:00+01:00",
+    "watch https://www.youtube.com/watch?v=abc&t=1h2m",
+)
+ok(
+    "www.example.com/search?q=friday+5pm&at=9 tomorrow at 10am",
+    "2026-11-24T10:00+01:00",
+    "www.example.com/search?q=friday+5pm&at=9",
+)
+
+# ------------------------------------------------ the message kept whole
+ok("in 5 days drop table students;--", "2026-11-28T14:00+01:00", "drop table students;--")
+ok("tomorrow fix the build;", "2026-11-24T09:00+01:00", "fix the build;")
+ok("in 2 hours ping bob...", "2026-11-23T16:00+01:00", "ping bob...")
+ok("tomorrow at 9am (standup) -", "2026-11-24T09:00+01:00", "(standup) -")
+
+# ------------------------------------------------ five calendar years in your zone
+LEAPS = "2027-03-01T10:00"  # two leap days (2028-02-29, 2032-02-29) in the next five years
+ok("in 5 years", "2032-03-01T10:00+01:00", now=LEAPS)
+ok("1 march 2032", "2032-03-01T09:00+01:00", now=LEAPS)
+ok("in 1827 days", "2032-03-01T10:00+01:00", now=LEAPS)
+ok("2032-03-01 10:00", "2032-03-01T10:00+01:00", now=LEAPS)
+fails(["in 1828 days", "in 5 years 1 day", "2032-03-01 10:01"], "too_far", now=LEAPS)

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final
 
+from bot.time.describe import MONTH_NAMES
+from bot.time.recurrence import localize
 from bot.time.timeparse.atoms import split_phrase, vague_edge
 from bot.time.timeparse.repeat import resolve_repeat
-from bot.time.timeparse.resolve import Ctx, resolve_once
+from bot.time.timeparse.resolve import Ctx, add_calendar, resolve_once
 from bot.time.timeparse.spec import (
     Reason,
     Spec,
@@ -28,7 +30,7 @@ from bot.time.timeparse.spec import (
     finish,
     too_far_message,
 )
-from bot.time.timeparse.vocabulary import EXAMPLE, FLAGS
+from bot.time.timeparse.vocabulary import EXAMPLE, FLAGS, WD_SHORT
 
 __all__ = ["ParsedWhen", "Reason", "TimeParseError", "contains_time", "parse_when"]
 
@@ -41,6 +43,7 @@ class ParsedWhen:
     rule: str | None
     message: str
     understood: str
+    note: str = ""  # something the member should know, e.g. a time a DST change skips
 
 
 _BARE_NUMBER_RE: Final = re.compile(r"[\s.!?]*[+-]?\d+(?:[.,]\d+)?[\s.!?]*", FLAGS)
@@ -69,6 +72,8 @@ def parse_when(
         try:
             return _interpret(atoms, message, found.repeat, aware_now, tz, max_ahead_days)
         except TimeParseError as exc:
+            if exc.reason == "ambiguous" and exc.hour is not None:
+                raise _am_or_pm(text, atoms, exc.hour) from exc
             if exc.reason != "invalid" or len(found.options) == 1:
                 raise
             error = error or exc
@@ -105,7 +110,6 @@ def _interpret(
         utc_now,
         zone,
         now.astimezone(zone).replace(tzinfo=None),
-        timedelta(days=max_ahead_days),
         max_ahead_days,
     )
     try:
@@ -119,9 +123,57 @@ def _interpret(
         raise fail("too_far", too_far_message(max_ahead_days)) from exc
     if at <= utc_now:
         raise fail("past", f"That time has already passed. {EXAMPLE}")
-    if at.astimezone(UTC) - utc_now > ctx.max_ahead:
+    # the exact limit costs a few microseconds: only work it out near it (never below 365/366)
+    near = timedelta(days=max_ahead_days * 365 // 366 - 1)
+    if at - utc_now > near and at > _limit(now, tz, max_ahead_days):
         raise fail("too_far", too_far_message(max_ahead_days))
-    return ParsedWhen(at=at, rule=rule, message=message, understood=understood)
+    return ParsedWhen(at, rule, message, understood, _skipped_note(at, ctx))
+
+
+def _limit(now: datetime, tz: tzinfo, max_ahead_days: int) -> datetime:
+    """The latest allowed moment: whole years are calendar years in the member's zone.
+
+    A limit of a whole number of years give or take leap days (the default, 5 * 365 + 1) means
+    that many calendar years from now's wall time, so two leap days in between never shorten it;
+    any other limit is that many days.
+    """
+    years = round(max_ahead_days / 365.2425)
+    if years and years * 365 <= max_ahead_days <= years * 366:
+        local = now.astimezone(tz).replace(tzinfo=None)
+        return localize(add_calendar(local, [years, 0, 0, 0]), tz)
+    return now + timedelta(days=max_ahead_days)
+
+
+def _skipped_note(at: datetime, ctx: Ctx) -> str:
+    """Say so when the wall time asked for doesn't exist that day (clocks go forward)."""
+    if ctx.wanted is None:
+        return ""
+    local = at if at.tzinfo is ctx.zone else at.astimezone(ctx.zone)
+    if (local.hour, local.minute, local.second) == ctx.wanted:
+        return ""
+    hour, minute, _ = ctx.wanted
+    day = f"{WD_SHORT[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1][:3]}"
+    return (
+        f"{hour:02d}:{minute:02d} doesn't exist on {day} (the clocks go forward), "
+        f"so it's set for {local:%H:%M}."
+    )
+
+
+def _am_or_pm(text: str, atoms: list[re.Match[str]], hour: int) -> TimeParseError:
+    """`at 8` could be morning or evening: offer both, the likelier first, in their words."""
+    bare = next(a for a in atoms if a.lastgroup == "bare")
+    first, second = ("am", "pm") if 7 <= hour <= 11 else ("pm", "am")
+    shown = text.strip() if len(text.strip()) <= 60 else bare.group(0).strip()
+
+    def fixed(half: str) -> str:
+        return shown.replace(bare.group(0).strip(), f"at {hour}{half}", 1)
+
+    names = {"am": " (midnight)", "pm": " (noon)"} if hour == 12 else {"am": "", "pm": ""}
+    return fail(
+        "ambiguous",
+        f"Did you mean {hour}{first}{names[first]} or {hour}{second}{names[second]}? "
+        f"Try `{fixed(first)}` or `{fixed(second)}`.",
+    )
 
 
 def _no_time(text: str) -> TimeParseError:

@@ -22,10 +22,14 @@ from bot.time.timeparse.vocabulary import (
     PART,
     PART_SEP,
     SCOPE,
+    UNIT,
     WD,
     WD_STARTERS,
     zone_pattern,
 )
+
+# A date may be followed by "-" and a clock time ("2026-12-01-10:00"), not by more digits.
+_NOT_MORE_DATE: Final = r"(?![\d/.]\d|-(?!\d{1,2}(?:[:.]\d{2}|\s*[ap]\.?\s?m(?![a-z])))\d)"
 
 # (alternative, words it can start with; "#" means a digit). Order matters: first match wins.
 _ATOM_TABLE: Final = [
@@ -33,15 +37,18 @@ _ATOM_TABLE: Final = [
     (
         r"(?P<iso>(?P<iy>\d{4})[-/](?P<imo>\d{1,2})[-/](?P<id>\d{1,2})(?:t(?P<ih>\d{1,2}):"
         r"(?P<imi>\d{2})(?::(?P<is>\d{2})(?:\.\d+)?)?(?P<iz>z|[+-]\d{2}(?::?\d{2})?)?)?)"
-        r"(?![\d/.-]\d)",
+        + _NOT_MORE_DATE,
         "#",
     ),
-    # numeric dates: a/b[/c], a-b-c, dotted d.m.[y]
+    # numeric dates: a/b[/c], a-b-c, dotted d.m.[y]; "24.12" and "24-12" only in a date's
+    # context (weak, see `_keep`): "on 24.12", "24.12 at 10:00", not "python 3.12"
     (
-        r"(?P<nd>(?P<nda>\d{1,2})(?:(?P<nds>/)(?P<ndb>\d{1,2})(?:/(?P<ndc>\d{4}|\d{2}))?"
-        r"|-(?P<ndb2>\d{1,2})-(?P<ndc2>\d{4}|\d{2})|\.(?P<ndb3>\d{1,2})\.(?P<ndc3>\d{4}|\d{2})?))"
-        r"(?![\d/.-]\d)",
-        "#",
+        r"(?P<nd>(?:(?P<ndon>on|until|by|before)\s+)?(?P<nda>\d{1,2})(?:(?P<nds>/)(?P<ndb>\d{1,2})"
+        r"(?:/(?P<ndc>\d{4}|\d{2}))?|-(?P<ndb2>\d{1,2})-(?P<ndc2>\d{4}|\d{2})"
+        r"|\.(?P<ndb3>\d{1,2})\.(?P<ndc3>\d{4}|\d{2})?"
+        r"|(?P<ndw>[.-])(?P<ndb4>0?[1-9]|1[0-2])(?!\.?\d|\s*(?:[ap]\.?\s?m(?![a-z])|%)"
+        rf"|\s*{UNIT}))" + _NOT_MORE_DATE + ")",
+        "# on until by before",
     ),
     # repeats
     (
@@ -94,6 +101,18 @@ _ATOM_TABLE: Final = [
         rf"(?P<dur>(?P<durpre>(?:in|after)\s+)?(?P<durbody>{PART}(?:{PART_SEP}{PART})*)"
         r"(?:\s+(?P<durpost>from\s+now|later|ago|hence|before|earlier|back)(?![a-z]))?)",
         f"in after # {NUMBER_STARTERS}",
+    ),
+    # compact clock times after "at": "at 930", "at 1730", "at 9.30", "at 930pm"
+    (
+        r"(?P<compact>(?:at|@)\s*(?P<cch>\d{1,2})\.?(?P<ccm>\d{2})"
+        r"(?:\s*(?P<ccap>[ap])\.?\s?m(?![a-z])\.?)?(?![\d:/]|[.-]\d)" + zone_pattern("cz3") + ")",
+        "at @",
+    ),
+    # end of the week, month, quarter or year (end of the day is a named time below)
+    (
+        r"(?P<eop>(?:(?:by|at|before|until)\s+(?:the\s+)?)?(?:eo(?P<eopa>w|m|q|y)"
+        r"|end\s+of\s+(?:the\s+)?(?P<eopw>week|month|quarter|year))(?![a-z]))",
+        "by at before until eow eom eoq eoy end",
     ),
     # clock times
     (
@@ -170,11 +189,30 @@ _GAP_RE: Final = re.compile(r"(?:[\s,;@&-]|\b(?:and|at|on|by|around)\b)*", FLAGS
 _HEAD_RE: Final = re.compile(r"[\s,:;-]*")
 _TAIL_RE: Final = re.compile(r"[\s.!?,;:)]*")
 _MSG_LEAD_RE: Final = re.compile(
-    r"[\s,:;\-\u2013\u2014]*(?:(?:remind\s+me|me)(?=[\s,:;]|$)[\s,:;]*)?"
+    r"(?:[\s,:;\-\u2013\u2014]|\.(?=\s))*(?:(?:remind\s+me|me)(?=[\s,:;]|$)[\s,:;]*)?"
     r"(?:(?:to|about|that)(?=\s|$))?[\s,:;\-\u2013\u2014]*",
     FLAGS,
 )
-_MSG_TAIL_RE: Final = re.compile(r"[\s,:;\-\u2013\u2014]+$")
+_MSG_TAIL_RE: Final = re.compile(r"(?:\s+[-\u2013\u2014]+|[\s,:]+)$")
+
+
+# what an atom says; a second atom saying the same thing ends the time at the start
+_SLOTS: Final = {
+    **dict.fromkeys(("iso", "nd", "md", "od", "nth", "nth2", "ld", "rel", "nu", "eop"), "date"),
+    **dict.fromkeys(("clock", "bare", "compact"), "clock"),
+    **dict.fromkeys(("rec", "rdays", "radv", "ryear", "rmday"), "repeat"),
+    "wd": "weekday",
+    "named": "named",
+    "dur": "dur",
+}
+_CLOCKS: Final = frozenset(("clock", "bare", "compact", "named"))
+_URL_RE: Final = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", FLAGS)
+# Unicode spaces read as spaces; zero-width characters are dropped, except a joiner between two
+# non-ASCII characters (emoji sequences like a family, scripts that need it).
+_SPACE_RE: Final = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH_RE: Final = re.compile(
+    r"[\u200b\u2060\ufeff\u180e]|[\u200c\u200d](?![^\x00-\x7f\s])|(?<![^\x00-\x7f\s])[\u200c\u200d]"
+)
 
 
 @dataclass(slots=True)
@@ -185,13 +223,32 @@ class _Found:
     repeat: bool
 
 
+def clean_spaces(text: str) -> str:
+    """Unicode spaces become plain spaces and zero-width characters go: they never hide a time."""
+    if text.isascii():
+        return text
+    return _ZERO_WIDTH_RE.sub("", _SPACE_RE.sub(" ", text))
+
+
 def _atoms(body: str, offset: int = 0) -> list[re.Match[str]]:
-    """All atoms, left to right, trying the big regex only where a starter word begins."""
+    """All atoms, left to right, trying the big regex only where a starter word begins.
+
+    Words inside a URL are not times (`?t=10m`); a weak numeric date (`24.12`) counts only next
+    to a clock time or after `on`/`until`/`by`/`before`.
+    """
     found: list[re.Match[str]] = []
     end = offset
+    urls = (
+        [(u.start(), u.end()) for u in _URL_RE.finditer(body)]
+        if "://" in body or "www." in body
+        else []
+    )
+    weak = False
     for word in _WORD_RE.finditer(body, offset):
         start = word.start()
         if start < end:
+            continue
+        if urls and any(a <= start < b for a, b in urls):
             continue
         token = word.group()
         pattern = _ATOM_BY_STARTER.get("#" if token[0].isdigit() else token.lower())
@@ -200,7 +257,30 @@ def _atoms(body: str, offset: int = 0) -> list[re.Match[str]]:
             if atom is not None and atom.end() > start:
                 found.append(atom)
                 end = atom.end()
+                weak = weak or (atom.lastgroup == "nd" and atom.group("ndw") is not None)
+    if weak:
+        found = [a for i, a in enumerate(found) if _keep(body, found, i)]
     return found
+
+
+def _keep(body: str, atoms: list[re.Match[str]], i: int) -> bool:
+    atom = atoms[i]
+    if atom.lastgroup != "nd" or not atom.group("ndw") or atom.group("ndon"):
+        return True
+    before = atoms[i - 1] if i > 0 else None
+    after = atoms[i + 1] if i + 1 < len(atoms) else None
+    return bool(
+        (
+            before
+            and before.lastgroup in _CLOCKS
+            and _GAP_RE.fullmatch(body, before.end(), atom.start())
+        )
+        or (
+            after
+            and after.lastgroup in _CLOCKS
+            and _GAP_RE.fullmatch(body, atom.end(), after.start())
+        )
+    )
 
 
 def _runs(body: str, atoms: list[re.Match[str]]) -> list[list[re.Match[str]]]:
@@ -215,12 +295,14 @@ def _runs(body: str, atoms: list[re.Match[str]]) -> list[list[re.Match[str]]]:
 
 
 def split_phrase(text: str) -> _Found:
-    """Find the time expression (at the start and/or end) and the message around it.
+    """Find the time expression and the message around it.
 
-    With a run at both ends ("tomorrow call mom at 5pm") both are combined, falling back to the
-    end run, then the start run, if the combination doesn't make sense.
+    A time at the start wins: everything after it is the message, time-like words included.
+    Only when nothing at the start is a time is the time at the end used. When the start is
+    followed by a message, readings that stop earlier come next ("tomorrow at 9am daily standup"
+    is "tomorrow at 9am", message "daily standup"), for when the longer one makes no sense.
     """
-    body, repeat = text, False
+    body, repeat = clean_spaces(text), False
     trig = _TRIGGER_RE.match(body)
     if trig is not None:
         repeat = trig.group("rep") is not None
@@ -236,17 +318,27 @@ def split_phrase(text: str) -> _Found:
     atoms = [m for m in _atoms(body, offset) if m.lastgroup != "vague"]
     head, tail = _edge_runs(body, offset, atoms)
     options: list[tuple[list[re.Match[str]], str]] = []
-    if head and tail and head is not tail:
-        options.append((head + tail, body[head[-1].end() : tail[0].start()]))
-        options.append((tail, body[offset : tail[0].start()]))
-        options.append((head, body[head[-1].end() :]))
+    if head and head is tail:
+        options.append((head, ""))
     elif head:
-        options.append((head, "" if tail is head else body[head[-1].end() :]))
+        for cut in range(_first_repeated_slot(head), 0, -1):
+            options.append((head[:cut], _message_after(body[head[cut - 1].end() :])))
     elif tail:
-        options.append((tail, body[offset : tail[0].start()]))
+        options.append((tail, _message_before(body[offset : tail[0].start()])))
     if quoted is not None:
         return _Found([(run, quoted) for run, _ in options], repeat)
-    return _Found([(run, _clean_message(msg)) for run, msg in options], repeat)
+    return _Found(options, repeat)
+
+
+def _first_repeated_slot(run: list[re.Match[str]]) -> int:
+    """How many atoms of the run say different things ("every friday at 4pm weekly" -> 3)."""
+    seen: set[str] = set()
+    for index, atom in enumerate(run):
+        slot = _SLOTS.get(atom.lastgroup or "", "")
+        if slot in seen:
+            return index
+        seen.add(slot)
+    return len(run)
 
 
 def _edge_runs(
@@ -258,10 +350,27 @@ def _edge_runs(
     first, last = runs[0], runs[-1]
     head = first if _HEAD_RE.fullmatch(body, offset, first[0].start()) else []
     tail = last if _TAIL_RE.fullmatch(body, last[-1].end()) else []
+    if head and tail and head is not tail and _weak_start(head):
+        head = []  # "the 1st draft review tomorrow": an ordinal word, not a date
     return head, tail
 
 
-def _clean_message(text: str) -> str:
+def _weak_start(run: list[re.Match[str]]) -> bool:
+    """A lone ordinal without `on` ("the 1st") reads as a word when a time ends the text."""
+    atom = run[0]
+    return len(run) == 1 and atom.lastgroup == "od" and not atom.group(0).lower().startswith("on")
+
+
+def _message_after(text: str) -> str:
+    """The message after a time at the start: kept whole, down to its last `;--`."""
+    lead = _MSG_LEAD_RE.match(text)
+    if lead is not None:
+        text = text[lead.end() :]
+    return text.strip()
+
+
+def _message_before(text: str) -> str:
+    """The message before a time at the end, without the separator before the time."""
     lead = _MSG_LEAD_RE.match(text)
     if lead is not None:
         text = text[lead.end() :]
@@ -269,4 +378,4 @@ def _clean_message(text: str) -> str:
 
 
 def vague_edge(text: str) -> bool:
-    return any(m.lastgroup == "vague" for m in _atoms(text))
+    return any(m.lastgroup == "vague" for m in _atoms(clean_spaces(text)))

@@ -94,6 +94,10 @@ def resolve_repeat(spec: Spec, ctx: Ctx, member_tz: tzinfo) -> tuple[datetime, s
     if pattern and clock is None:
         clock = DEFAULT_TIME
     rule = _rule(spec, clock)
+    if clock is not None:
+        ctx.wanted = clock
+    elif not spec.exact_every:
+        ctx.wanted = (ctx.local.hour, ctx.local.minute, ctx.local.second)
     start = ctx.local.replace(microsecond=0)
     now_whole = localize(start, ctx.zone) if start != ctx.local else ctx.now
     if spec.byday and spec.freq == "WEEKLY":

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from bot.time.describe import MONTH_NAMES, ordinal
+from bot.time.describe import MONTH_NAMES, WEEKDAY_NAMES, ordinal
 from bot.time.recurrence import localize
-from bot.time.timeparse.spec import Spec, conflict, fail, too_far_message
+from bot.time.timeparse.spec import Spec, TimeParseError, conflict, fail, too_far_message
 from bot.time.timeparse.vocabulary import (
     DEFAULT_TIME,
     EXAMPLE,
@@ -15,6 +15,8 @@ from bot.time.timeparse.vocabulary import (
     PERIOD_PM,
     WD_SHORT,
 )
+
+END_OF_DAY = (*NAMED_TIMES["eod"], 0)
 
 
 @dataclass(slots=True)
@@ -24,8 +26,8 @@ class Ctx:
     now: datetime  # aware, UTC
     zone: tzinfo
     local: datetime  # naive wall time of now in zone
-    max_ahead: timedelta
     max_days: int
+    wanted: tuple[int, int, int] | None = None  # the wall time asked for, to notice DST gaps
 
 
 def local_at(ctx: Ctx, day: date, clock: tuple[int, int, int]) -> datetime:
@@ -40,10 +42,8 @@ def clock_for(spec: Spec) -> tuple[int, int, int] | None:
             return (hour, 0, 0)
         if spec.clock is None:
             h = spec.bare_hour
-            raise fail(
-                "ambiguous",
-                f"Did you mean {h}am or {h}pm? "
-                f"Try `at {h}pm` or `at {h + 12 if h < 12 else 0}:00`.",
+            raise TimeParseError(
+                "ambiguous", f"Did you mean {h}am or {h}pm? Try `at {h}am` or `at {h}pm`.", hour=h
             )
     if spec.clock is not None:
         return spec.clock
@@ -146,10 +146,29 @@ def _resolve_date(spec: Spec, ctx: Ctx, clock: tuple[int, int, int]) -> datetime
     if kind == "nth":
         found = (_nth_weekday(y, m, spec.nth, spec.weekday) for y, m in _month_starts(ctx))
         return first_date_after(ctx, clock, [d for d in found if d is not None])
+    if kind == "eop":
+        return first_date_after(ctx, clock, _period_ends(spec.period, today))
     # lastday
     return first_date_after(
         ctx, clock, [date(y, m, month_length(y, m)) for y, m in _month_starts(ctx)]
     )
+
+
+def _period_ends(period: str, today: date) -> list[date]:
+    """The last days of this and the next week (Friday), month, quarter or year."""
+    if period == "w":
+        friday = today + timedelta(days=(4 - today.weekday()) % 7)
+        return [friday, friday + timedelta(days=7)]
+    if period == "y":
+        return [date(today.year, 12, 31), date(today.year + 1, 12, 31)]
+    step = 3 if period == "q" else 1
+    last_month = today.month + (-today.month % step)  # this quarter's last month
+    ends = []
+    for i in range(2):
+        total = last_month - 1 + i * step
+        year, month = today.year + total // 12, total % 12 + 1
+        ends.append(date(year, month, month_length(year, month)))
+    return ends
 
 
 def _pinned(ctx: Ctx, day: date, clock: tuple[int, int, int], text: str) -> datetime:
@@ -194,17 +213,25 @@ def resolve_once(spec: Spec, ctx: Ctx) -> tuple[datetime, str]:
     if spec.has_dur:
         if spec.date_kind is not None:
             raise conflict(spec, spec.date_kind)
+        if clock is not None:
+            ctx.wanted = clock
+        elif not spec.exact:
+            ctx.wanted = (ctx.local.hour, ctx.local.minute, ctx.local.second)
         at = _resolve_duration(spec, ctx, clock)
         words = _describe_duration(spec)
         return at, (f"in {words}" if clock is None else f"in {words} at {_hm(at)}")
     midnight = spec.named == "midnight" and spec.clock is None and spec.bare_hour is None
     if spec.date_kind is not None:
-        at = _resolve_date(spec, ctx, clock or DEFAULT_TIME)
+        ctx.wanted = clock or (END_OF_DAY if spec.date_kind == "eop" else DEFAULT_TIME)
+        at = _resolve_date(spec, ctx, ctx.wanted)
         if midnight:
             at = localize(at.replace(tzinfo=None) + timedelta(days=1), ctx.zone)
+        if spec.check_weekday is not None:
+            _check_weekday(spec.check_weekday, at.astimezone(ctx.zone).date())
         return at, _describe_at(at, spec)
     if clock is None:
         raise fail("invalid", f"I couldn't find a time in that. {EXAMPLE}")
+    ctx.wanted = clock
     today = ctx.local.date()
     if midnight:
         at = local_at(ctx, today + timedelta(days=1), clock)
@@ -215,6 +242,18 @@ def resolve_once(spec: Spec, ctx: Ctx) -> tuple[datetime, str]:
         if at <= ctx.now:
             at = local_at(ctx, today + timedelta(days=1), clock)
     return at, _describe_at(at, spec)
+
+
+def _check_weekday(weekday: int, day: date) -> None:
+    """`Thursday, 4 December 2026` names two different days: ask rather than pick one."""
+    if day.weekday() != weekday:
+        named = WEEKDAY_NAMES[weekday]
+        raise fail(
+            "invalid",
+            f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year} is a "
+            f"{WEEKDAY_NAMES[day.weekday()]}, not a {named}. Check the date, or write just "
+            f"one of them, like `{day.day} {MONTH_NAMES[day.month - 1][:3].lower()} {day.year}`.",
+        )
 
 
 def _describe_duration(spec: Spec) -> str:

@@ -29,17 +29,18 @@ Reason = Literal["invalid", "past", "too_far", "ambiguous"]
 class TimeParseError(ValueError):
     """A phrase we can't turn into a future time; `message` is friendly and shows an example."""
 
-    def __init__(self, reason: Reason, message: str) -> None:
+    def __init__(self, reason: Reason, message: str, *, hour: int | None = None) -> None:
         super().__init__(message)
         self.reason: Reason = reason
         self.message = message
+        self.hour = hour  # set for "at 5": am or pm?
 
 
 @dataclass(slots=True)
 class Spec:
     """Everything the atoms of one time expression said, before resolving it against `now`."""
 
-    date_kind: str | None = None  # rel | wd | date | od | nth | lastday
+    date_kind: str | None = None  # rel | wd | date | od | nth | lastday | eop
     date_text: str = ""
     rel_days: int = 0
     weekday: int = 0
@@ -67,6 +68,9 @@ class Spec:
     yearly_date: bool = False
     past: str | None = None
     vague: bool = False
+    period: str = ""  # eop: w | m | q | y
+    check_weekday: int | None = None  # "Friday, 4 December 2026": the date must be a Friday
+    check_text: str = ""
 
 
 def fail(reason: Reason, message: str) -> TimeParseError:
@@ -83,6 +87,10 @@ def conflict(spec: Spec, text: str) -> TimeParseError:
 
 
 def _set_date(spec: Spec, kind: str, text: str) -> None:
+    if kind == "date" and spec.date_kind == "wd" and spec.check_weekday is None:
+        # a written date with its weekday: the weekday only checks the date
+        spec.check_weekday, spec.check_text = spec.weekday, spec.date_text
+        spec.date_kind = None
     if spec.date_kind is not None or spec.has_dur:
         raise conflict(spec, text)
     spec.date_kind, spec.date_text = kind, text
@@ -142,8 +150,11 @@ def apply(spec: Spec, m: re.Match[str], repeat: bool) -> None:
             spec.monthly_day = True
     elif kind == "dur":
         _apply_duration(spec, m, text, repeat)
-    elif kind == "clock":
+    elif kind in ("clock", "compact"):
         _apply_clock(spec, m, text)
+    elif kind == "eop":
+        _set_date(spec, "eop", text)
+        spec.period = (m.group("eopa") or m.group("eopw")[0]).lower()
     elif kind == "bare":
         _apply_bare(spec, m, text)
     elif kind == "named":
@@ -182,6 +193,8 @@ def _apply_numeric_date(spec: Spec, m: re.Match[str], text: str) -> None:
     a = int(m.group("nda"))
     if m.group("ndb3") is not None:  # dotted: always day-first
         day, month, year_text = a, int(m.group("ndb3")), m.group("ndc3")
+    elif m.group("ndb4") is not None:  # "24.12", "24-12": day-first, like the dotted form
+        day, month, year_text = a, int(m.group("ndb4")), None
     else:
         b = int(m.group("ndb") or m.group("ndb2"))
         year_text = m.group("ndc") or m.group("ndc2")
@@ -391,20 +404,22 @@ def _set_clock(spec: Spec, hour: int, minute: int, second: int, text: str) -> No
 
 
 def _apply_clock(spec: Spec, m: re.Match[str], text: str) -> None:
-    if m.group("c12ap") is not None:
-        hour, minute = int(m.group("c12h")), int(m.group("c12m") or 0)
+    """`5pm`, `17:00`, and compact `at 930` (09:30, 24-hour like `9:30`) or `at 930pm`."""
+    compact = m.lastgroup == "compact"
+    hour = int(m.group("cch" if compact else "c12h") or m.group("c24h"))
+    minute = int(m.group("ccm" if compact else "c12m") or m.group("c24m") or 0)
+    half = m.group("ccap" if compact else "c12ap")
+    if half is not None:
         if not 1 <= hour <= 12:
             raise fail(
                 "invalid", f"`{text.strip()}` isn't a time of day. Try `at 11pm` or `at 23:00`."
             )
-        hour = hour % 12 + (12 if m.group("c12ap").lower() == "p" else 0)
-        _set_clock(spec, hour, minute, int(m.group("c12s") or 0), text)
-    else:
-        _set_clock(
-            spec, int(m.group("c24h")), int(m.group("c24m")), int(m.group("c24s") or 0), text
-        )
-    if m.group("cz1"):
-        _set_zone(spec, m.group("cz1"))
+        hour = hour % 12 + (12 if half.lower() == "p" else 0)
+    _set_clock(
+        spec, hour, minute, 0 if compact else int(m.group("c12s") or m.group("c24s") or 0), text
+    )
+    if m.group("cz3" if compact else "cz1"):
+        _set_zone(spec, m.group("cz3" if compact else "cz1"))
 
 
 def _apply_bare(spec: Spec, m: re.Match[str], text: str) -> None:
@@ -454,6 +469,9 @@ def _apply_weekday(spec: Spec, m: re.Match[str], text: str) -> None:
     if weekday_plural(m.group("wdn")) and qualifier in ("", "on"):
         spec.byday = (day,)
         _set_freq(spec, "WEEKLY", 1, text)
+        return
+    if spec.date_kind == "date" and spec.check_weekday is None:
+        spec.check_weekday, spec.check_text = day, text  # "4 December 2026, Friday"
         return
     _set_date(spec, "wd", text)
     spec.weekday = day

@@ -71,7 +71,7 @@ NUMW = (
     r"(?:a\s+couple\s+of|couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
 )
-_UNIT = (
+UNIT = (
     r"(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w"
     r"|fortnights?|months?|mos?|years?|yrs?|y)(?![a-z])"
 )
@@ -80,7 +80,7 @@ LUNIT = (
     r"|months?|years?|yrs?)(?![a-z])"
 )
 PART = (
-    rf"(?:-?\d+(?:\.\d+)?\s*{_UNIT}|{NUMW}\s+{LUNIT}|half\s+an?\s+{LUNIT})"
+    rf"(?:-?\d+(?:\.\d+)?\s*{UNIT}|{NUMW}\s+{LUNIT}|half\s+an?\s+{LUNIT})"
     r"(?:\s+and\s+a\s+half(?![a-z]))?"
 )
 PART_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*\+\s*|\s*)"
@@ -118,7 +118,7 @@ MON_STARTERS = (
 NAMED_STARTERS = "noon midday midnight eod cob end close tonight morning afternoon evening night"
 
 PART_RE: Final = re.compile(
-    rf"(?P<neg>-)?(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})|(?P<word>{NUMW})\s+(?P<wunit>{LUNIT})"
+    rf"(?P<neg>-)?(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})|(?P<word>{NUMW})\s+(?P<wunit>{LUNIT})"
     rf"|(?P<half>half\s+an?)\s+(?P<hunit>{LUNIT}))(?P<andhalf>\s+and\s+a\s+half(?![a-z]))?",
     FLAGS,
 )

@@ -20,6 +20,7 @@ SCENARIOS = {
         "rem.end": "test_button_pause_resume_end", "rem.snooze10": "test_reminder_dm",
         "rem.snooze60": "test_reminder_dm", "rem.snoozetomorrow": "test_reminder_dm",
         "rem.snoozecustom": "test_reminder_dm", "rem.done": "test_reminder_dm",
+        "tz.pick": "test_slash_timezone",
         "rf.answer": "test_rolefit", "rf.pick": "test_rolefit", "rf.back": "test_rolefit",
         "rf.retake": "test_rolefit", "rf.start": "test_rolefit", "rf.remind": "test_rolefit",
         "rf.role": "test_rolefit", "rf.resources": "test_rolefit",
