@@ -11,6 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
+from bot.queue import delivery_row  # noqa: E402
+from bot.reminders.schedule import FIRE  # noqa: E402
 from bot.storage.tables import Delivery, Member, Reminder, Workspace  # noqa: E402
 
 CHUNK = 5000
@@ -54,9 +56,8 @@ async def seed(
             await session.execute(
                 insert(Delivery),
                 [
-                    {"workspace_id": 1, "platform": platform, "reminder_id": i + 1,
-                     "member_id": i % members + 1, "kind": "fire", "occurrence": due[i],
-                     "due_at": due[i], "status": "pending", "attempts": 0, "recoveries": 0}
+                    delivery_row(FIRE, i + 1, workspace_id=1, platform=platform,
+                                 member_id=i % members + 1, at=due[i])
                     for i in chunk
                 ],
             )

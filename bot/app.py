@@ -1,60 +1,63 @@
-"""The core: builds the services from Settings and is the one door every adapter calls.
+"""The core: builds the services and the features from Settings; the one door adapters call.
 
     async with Core(settings) as core:
         core.attach(messenger)
         response = await core.dispatch(event)
 
-Kept small on purpose: it composes features, it does not contain them.
+Kept small on purpose: it composes features (the list in `bot.features`), it does not contain
+them. Routing is the router's, sending is the delivery queue's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from types import TracebackType
+from typing import Protocol
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import markup, tasks
-from bot.chat import (
-    ActionClicked,
-    Actor,
-    Autocomplete,
-    Event,
-    FormSubmitted,
-    Invocation,
-    Place,
-    Reply,
-    Response,
-    reply,
-)
+from bot.calendar import CalendarJob, CalendarJobs
+from bot.chat import Actor, Event, Invocation, Reply, Response, reply
 from bot.clock import Clock, SystemClock
 from bot.context import Context
 from bot.delivery import Messenger, RateLimiter
-from bot.dispatcher import OVERLAP, Dispatcher
 from bot.errors import Problem
+from bot.features import JSON, Feature, FeatureFactory, build
 from bot.flows import expired
-from bot.help import HelpCommand
-from bot.profile.commands import ProfileCommands
 from bot.profile.service import Profiles
-from bot.reminders.commands import ReminderCommands
-from bot.reminders.firing import Firing
-from bot.rolefit.commands import RolefitCommands
+from bot.queue import OVERLAP, DeliveryQueue
 from bot.router import Router
-from bot.scheduling import CalendarJobs
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.checkpoint import WalCheckpointer
 from bot.storage.engine import make_engine, make_sessions, sqlite_file
-from bot.storage.tables import Delivery, SeenEvent
+from bot.storage.tables import FINISHED, Delivery, SeenEvent
 from bot.storage.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 SEEN_TTL = timedelta(minutes=10)
 DELIVERY_RETENTION = timedelta(days=30)
+RETENTION_JOB = "retention-sweep"
+RETENTION_AT: dict[str, int | str] = {"hour": 3, "minute": 17}  # UTC, daily
+
+
+class CorePort(Protocol):
+    """What an adapter uses of the core (docs/architecture.md): the one port, for every adapter."""
+
+    @property
+    def router(self) -> Router: ...
+
+    async def dispatch(self, event: Event) -> Response: ...
+
+    async def first_time(self, key: str) -> bool: ...
+
+    async def home(self, actor: Actor) -> Reply: ...
+
+    def attach(self, messenger: Messenger) -> None: ...
 
 
 def claim_size(settings: Settings) -> int:
@@ -65,7 +68,16 @@ def claim_size(settings: Settings) -> int:
 
 
 class Core:
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    """The database, the delivery queue, the calendar and the features, started and stopped
+    together; `dispatch` answers every event an adapter translates."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        features: Sequence[FeatureFactory] | None = None,
+    ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         database_file = sqlite_file(settings.database_url)
@@ -76,38 +88,42 @@ class Core:
         self.sessions = make_sessions(self.engine)
         self.messengers: dict[str, Messenger] = {}
         self.limiters: dict[str, RateLimiter] = {}
-        self.firing = Firing(
-            self.sessions,
-            messengers=self.messengers,
-            limiters=self.limiters,
-            now=self.clock.now,
-            default_tz=settings.default_timezone,
-            late_after=settings.late_notice_seconds,
-        )
-        self.dispatcher = Dispatcher(
+        self.queue = DeliveryQueue(
             self.sessions,
             self.clock,
-            prepare=self.firing.prepare,
-            send=self.firing.send,
-            platforms=self.messengers.keys,
+            messengers=self.messengers,
+            limiters=self.limiters,
+            default_tz=settings.default_timezone,
+            late_after=settings.late_notice_seconds,
             batch=claim_size(settings),
             stuck_after=settings.stuck_after_seconds,
         )
-        context = Context(
+        self.context = Context(
             settings=settings,
             sessions=self.sessions,
             clock=self.clock,
             profiles=Profiles(settings.default_timezone, self.clock),
-            scheduled=self.dispatcher.poke,
+            wake_queue=self.queue.wake,
         )
-        self._refresher: asyncio.Task[None] | None = None
-        self.calendar = CalendarJobs(self.engine, settings.database_url, self)
-        self.router = Router()
-        self.reminders = ReminderCommands(context)
-        self.reminders.register(self.router)
-        ProfileCommands(context).register(self.router)
-        RolefitCommands(context).register(self.router)
-        HelpCommand(self.router).register()
+        self.features: list[Feature]
+        self.features, self._router = build(self.context, features)
+        for feature in self.features:
+            for kind in feature.delivery_kinds():
+                self.queue.register(kind)
+        retention = CalendarJob(RETENTION_JOB, run=self.sweep, cron=RETENTION_AT)
+        jobs = [retention, *(job for f in self.features for job in f.calendar_jobs())]
+        self.calendar = CalendarJobs(self.engine, settings.database_url, jobs)
+
+    @property
+    def router(self) -> Router:
+        return self._router
+
+    def feature(self, name: str) -> Feature:
+        """The running feature called `name` (tests and tools)."""
+        for feature in self.features:
+            if feature.name == name:
+                return feature
+        raise KeyError(name)
 
     async def migrate(self) -> list[str]:
         """Apply pending migrations; returns the revisions applied."""
@@ -119,33 +135,20 @@ class Core:
         self.limiters[messenger.platform] = RateLimiter(
             self.settings.send_rate_per_second, self.settings.send_concurrency
         )
-        self.dispatcher.poke()
+        self.queue.wake()
 
     async def start(self) -> None:
         if self.engine.dialect.name == "sqlite":
             # One process owns a SQLite file, so anything still "sending" was cut off by a crash.
-            await self.dispatcher.recover(everything=True)
-        await self.firing.load_undelivered()
-        self.dispatcher.start()
-        self._refresher = asyncio.create_task(self._refresh_undelivered())
+            await self.queue.recover(everything=True)
+        await self.queue.start()
         self.calendar.start()
         if self.checkpoints is not None:
             self.checkpoints.start()
 
-    async def _refresh_undelivered(self) -> None:
-        """Other processes (PostgreSQL deployments) record failed DMs too: re-read now and then."""
-        while True:
-            await asyncio.sleep(60)
-            try:
-                await self.firing.load_undelivered()
-            except Exception:
-                log.exception("refreshing undelivered reminders failed")
-
     async def close(self) -> None:
         await self.calendar.stop()
-        await tasks.stop(self._refresher)
-        self._refresher = None
-        await self.dispatcher.stop()
+        await self.queue.stop()
         await self.engine.dispose()
         if self.checkpoints is not None:
             await self.checkpoints.stop()
@@ -165,7 +168,13 @@ class Core:
     async def dispatch(self, event: Event) -> Response:
         """Answer one event. Never raises: a problem or a crash becomes a private reply."""
         try:
-            response = await self._route(event)
+            response = await self._router.handle(event)
+            if isinstance(event, Invocation):
+                notices = await self._notices(event.actor)
+                if notices:
+                    response = Response(
+                        replies=(*response.replies, *notices), choices=response.choices
+                    )
         except Problem as problem:
             return reply(f"⚠️ {problem}")
         except Exception:
@@ -175,54 +184,31 @@ class Core:
                 f"😵 Sorry, something went wrong on my side (error id `{correlation}`). "
                 "Nothing was saved; please try again."
             )
-        actor = event.actor
-        key = (actor.platform, actor.workspace_id, actor.user_id)
-        if isinstance(event, Invocation) and key in self.firing.undelivered:
-            notice = await self.reminders.undelivered_notice(actor)
-            if notice is not None:
-                # Only once shown: a failure not yet recorded keeps the flag for next time.
-                self.firing.undelivered.discard(key)
-                response = Response(replies=(*response.replies, notice), choices=response.choices)
         return response
 
-    async def _route(self, event: Event) -> Response:
-        match event:
-            case Invocation(command=name):
-                if name in self.router.commands:
-                    return await self.router.commands[name][1](event)
-                if name in self.router.message_actions:
-                    return await self.router.message_actions[name][1](event)
-                return reply(f"⚠️ I don't know {markup.code('/' + name[:40])}. Try `/help`.")
-            case ActionClicked(action_id=action_id):
-                handler = self.router.actions.get(action_id)
-                if handler is None:
-                    return reply("⚠️ That button no longer does anything; try `/help`.")
-                return await handler(event)
-            case FormSubmitted(form_id=form_id):
-                form_handler = self.router.forms.get(form_id)
-                if form_handler is None:
-                    return reply("⚠️ That form has expired; please start again.")
-                return await form_handler(event)
-            case Autocomplete(command=command, option=option):
-                completer = self.router.completions.get((command, option))
-                return await completer(event) if completer else Response()
-        raise TypeError(f"not an event: {event!r}")
+    async def _notices(self, actor: Actor) -> list[Reply]:
+        """What to tell the member privately after their command: closed DMs, then features'."""
+        found = [await self.queue.closed_dms.notice(actor)]
+        found.extend([await feature.notice(actor) for feature in self.features])
+        return [notice for notice in found if notice is not None]
 
     async def sweep(self) -> int:
-        """Retention: forget finished deliveries after 30 days, flows once they expire."""
+        """Retention: old finished deliveries, expired flows, then what each feature sweeps."""
         now = self.clock.now()
-        finished = ("sent", "done", "cancelled", "shown", "failed")
         async with self.sessions.begin() as session:
-            deliveries = await session.execute(
-                delete(Delivery).where(
-                    Delivery.status.in_(finished), Delivery.due_at < now - DELIVERY_RETENTION
-                )
-            )
-            flows = await session.execute(expired(now))
-            seen = await session.execute(
-                delete(SeenEvent).where(SeenEvent.seen_at < now - SEEN_TTL)
-            )
-        return sum(int(getattr(result, "rowcount", 0) or 0) for result in (deliveries, flows, seen))
+            results = [
+                await session.execute(
+                    delete(Delivery).where(
+                        Delivery.status.in_(FINISHED), Delivery.due_at < now - DELIVERY_RETENTION
+                    )
+                ),
+                await session.execute(expired(now)),
+                await session.execute(delete(SeenEvent).where(SeenEvent.seen_at < now - SEEN_TTL)),
+            ]
+            removed = sum(int(getattr(result, "rowcount", 0) or 0) for result in results)
+            for feature in self.features:
+                removed += await feature.sweep(session, now)
+        return removed
 
     async def first_time(self, key: str) -> bool:
         """True the first time `key` is seen (within ten minutes): adapters' replay protection."""
@@ -232,10 +218,27 @@ class Core:
             return await insert_ignore(session, SeenEvent, {"key": key[:200], "seen_at": now})
 
     async def home(self, actor: Actor) -> Reply:
-        """A member's overview (Slack App Home): their upcoming reminders and time zone."""
-        place = Place(channel_id="home", is_dm=True)
-        listing = await self.dispatch(Invocation("reminders", {}, actor, place))
-        zone = await self.dispatch(Invocation("timezone", {}, actor, place))
-        parts = [r.text for r in (*listing.replies, *zone.replies)]
-        buttons = listing.replies[0].buttons if listing.replies else ()
-        return Reply("\n\n".join(parts), buttons=buttons)
+        """A member's overview (e.g. Slack's App Home): each feature's section, in list order."""
+        sections = [await feature.home_section(actor) for feature in self.features]
+        shown = [section for section in sections if section is not None]
+        return Reply(
+            "\n\n".join(section.text for section in shown),
+            buttons=tuple(row for section in shown for row in section.buttons),
+        )
+
+    async def export_member(self, actor: Actor) -> dict[str, JSON]:
+        """Everything mentorbot stores about `actor`, per feature (backs a `/mydata` export)."""
+        async with self.context.transaction(actor) as (session, member):
+            return {
+                feature.name: await feature.export_member(session, member)
+                for feature in self.features
+            }
+
+    async def delete_member(self, actor: Actor) -> dict[str, int]:
+        """Delete everything about `actor`, feature by feature in reverse list order (the
+        profile, which owns the member row, goes last), in one transaction."""
+        async with self.context.transaction(actor) as (session, member):
+            return {
+                feature.name: await feature.delete_member(session, member)
+                for feature in reversed(self.features)
+            }

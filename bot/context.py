@@ -1,4 +1,4 @@
-"""What every feature's command handlers are built with (passed in, never global)."""
+"""What every feature's handlers are built with (passed in, never global)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     profiles: Profiles
-    scheduled: Callable[[datetime | None], None]  # tell the dispatcher what is due when
+    # Call after queueing a delivery (due at that moment, if known): the queue wakes if sooner.
+    wake_queue: Callable[[datetime | None], None]
 
     @asynccontextmanager
     async def transaction(self, actor: Actor) -> AsyncIterator[tuple[AsyncSession, MemberInfo]]:

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 from bot import markup
 from bot.chat import Invocation, Response, reply
+from bot.context import Context
+from bot.features import FeatureBase
 from bot.router import CommandSpec, Router
 
 HELP = CommandSpec("help", "What mentorbot can do", usage="/help")
 
 
-class HelpCommand:
-    def __init__(self, router: Router) -> None:
-        self.router = router
+class HelpFeature(FeatureBase):
+    """Lists what the member can use: every other feature's commands, as registered."""
 
-    def register(self) -> None:
-        self.router.command(HELP, self.help)
+    name = "help"
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.router = Router()
+
+    def register(self, router: Router) -> None:
+        self.router = router
+        router.command(HELP, self.help)
 
     async def help(self, event: Invocation) -> Response:
         lines = ["**mentorbot** helps you move into ML engineering. Commands:"]
-        for spec in self.router.catalogue:
-            if spec.admin_only and not event.actor.is_admin:
-                continue
+        for spec in self.router.visible_to(event.actor):
             example = f" — e.g. {markup.code(spec.usage)}" if spec.usage else ""
             lines.append(
                 f"• {markup.code('/' + spec.name)}: {markup.escape(spec.description)}{example}"

@@ -1,33 +1,41 @@
-"""Calendar job functions, referenced by name from APScheduler's persistent job store.
+"""Calendar jobs, looked up by id: what APScheduler's persistent job store calls.
 
-Jobs take ids only (never objects: the job store pickles arguments), and find the running core
-through `bind()`, which `bot.scheduling` calls at start.
+The job store keeps a text reference to one function (`bot.jobs:run`) and the job's id as its
+only argument (never objects: it pickles arguments). The running core registers each job's
+coroutine here at start (`bind`) and removes it at stop, one entry per job, so weekly
+summaries and sweeps of several features do not share one global binding.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
+JobRun = Callable[[], Awaitable[object]]
 
-class Sweeper(Protocol):
-    async def sweep(self) -> int: ...
-
-
-_bound: Sweeper | None = None
+_registry: dict[str, JobRun] = {}
 
 
-def bind(core: Sweeper | None) -> None:
-    global _bound
-    _bound = core
+def bind(job_id: str, run_job: JobRun) -> None:
+    """Make `job_id` run `run_job` (replaces a previous binding: one core per process)."""
+    _registry[job_id] = run_job
 
 
-async def retention_sweep() -> None:
-    """Delete finished deliveries, stale drafts and replay keys past their retention."""
-    if _bound is None:
-        log.warning("retention sweep ran with no core bound; skipped")
+def unbind(job_id: str) -> None:
+    _registry.pop(job_id, None)
+
+
+def bound(job_id: str) -> bool:
+    return job_id in _registry
+
+
+async def run(job_id: str) -> None:
+    """APScheduler's entry point (`bot.jobs:run`, args `[job_id]`)."""
+    run_job = _registry.get(job_id)
+    if run_job is None:
+        log.warning("calendar job %r ran with nothing bound to it; skipped", job_id)
         return
-    removed = await _bound.sweep()
-    log.info("retention sweep removed %d rows", removed)
+    result = await run_job()
+    log.info("calendar job %s done: %s", job_id, result)

@@ -1,7 +1,9 @@
-"""Command, action, form and autocomplete names mapped to handlers.
+"""Command, action, form and autocomplete names mapped to handlers, and the routing of events.
 
-Built explicitly at start-up by `bot.app` (nothing registers itself on import), and it is also
-the command catalogue the adapters read to publish slash commands, options and help.
+Built explicitly from the feature list (`bot.features`; nothing registers itself on import), and
+it is also the command catalogue the adapters read to publish slash commands, options and help.
+`Router.handle` routes one event and enforces `CommandSpec.admin_only`, so no handler has to
+remember the check.
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot import markup
 from bot.chat import (
     ActionClicked,
+    Actor,
     Autocomplete,
+    Event,
     FormSubmitted,
     Invocation,
     OptionValue,
     Response,
+    reply,
 )
 
 OptionKind = Literal["string", "integer", "boolean"]
@@ -118,6 +124,8 @@ def options_from_text(spec: CommandSpec | None, rest: str) -> dict[str, OptionVa
 
 @dataclass
 class Router:
+    """Every name a feature registered, refused when registered twice, and the event router."""
+
     commands: dict[str, tuple[CommandSpec, CommandHandler]] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     forms: dict[str, FormHandler] = field(default_factory=dict)
@@ -127,7 +135,7 @@ class Router:
     )
 
     def command(self, spec: CommandSpec, handler: CommandHandler) -> None:
-        if spec.name in self.commands:
+        if spec.name in self.commands or spec.name in self.message_actions:
             raise ValueError(f"command {spec.name!r} is registered twice")
         self.commands[spec.name] = (spec, handler)
 
@@ -137,13 +145,24 @@ class Router:
         self.actions[action_id] = handler
 
     def form(self, form_id: str, handler: FormHandler) -> None:
+        if form_id in self.forms:
+            raise ValueError(f"form {form_id!r} is registered twice")
         self.forms[form_id] = handler
 
     def autocomplete(self, command: str, option: str, handler: AutocompleteHandler) -> None:
+        if (command, option) in self.completions:
+            raise ValueError(f"autocomplete {command!r}/{option!r} is registered twice")
         self.completions[(command, option)] = handler
 
     def message_action(self, spec: MessageActionSpec, handler: CommandHandler) -> None:
+        if spec.name in self.message_actions or spec.name in self.commands:
+            raise ValueError(f"message action {spec.name!r} is registered twice")
         self.message_actions[spec.name] = (spec, handler)
+
+    def spec(self, name: str) -> CommandSpec | None:
+        """The command called `name`, if there is one."""
+        found = self.commands.get(name)
+        return found[0] if found else None
 
     @property
     def catalogue(self) -> Iterable[CommandSpec]:
@@ -152,3 +171,34 @@ class Router:
     @property
     def message_catalogue(self) -> Iterable[MessageActionSpec]:
         return (spec for spec, _ in self.message_actions.values())
+
+    def visible_to(self, actor: Actor) -> list[CommandSpec]:
+        """The commands `actor` may use: admin-only ones only for admins (help, menus)."""
+        return [spec for spec in self.catalogue if actor.is_admin or not spec.admin_only]
+
+    async def handle(self, event: Event) -> Response:
+        """Route one event to its handler; unknown names and non-admins get a friendly reply."""
+        match event:
+            case Invocation(command=name):
+                if name in self.commands:
+                    spec, handler = self.commands[name]
+                    if spec.admin_only and not event.actor.is_admin:
+                        return reply(f"⚠️ Only community admins can use {markup.code('/' + name)}.")
+                    return await handler(event)
+                if name in self.message_actions:
+                    return await self.message_actions[name][1](event)
+                return reply(f"⚠️ I don't know {markup.code('/' + name[:40])}. Try `/help`.")
+            case ActionClicked(action_id=action_id):
+                action = self.actions.get(action_id)
+                if action is None:
+                    return reply("⚠️ That button no longer does anything; try `/help`.")
+                return await action(event)
+            case FormSubmitted(form_id=form_id):
+                form = self.forms.get(form_id)
+                if form is None:
+                    return reply("⚠️ That form has expired; please start again.")
+                return await form(event)
+            case Autocomplete(command=command, option=option):
+                completer = self.completions.get((command, option))
+                return await completer(event) if completer else Response()
+        raise TypeError(f"not an event: {event!r}")

@@ -271,7 +271,7 @@ class ConsoleChat:
             if message is None:
                 return ["Say something first (or name a message, e.g. `/remind-message m1`)."]
             return Invocation(name, {}, actor, self.place, message=message)
-        spec = self.core.router.commands.get(name, (None, None))[0]
+        spec = self.core.router.spec(name)
         return Invocation(name, options_from_text(spec, rest), actor, self.place)
 
     def _triggered(self, text: str) -> CommandSpec | None:

@@ -48,14 +48,14 @@ async def run_console(
 async def _linger(core: Core, horizon: timedelta) -> None:
     """Input ended: wait for deliveries due within `horizon`, then leave."""
     while True:
-        earliest = await core.dispatcher.earliest_due()
+        earliest = await core.queue.earliest_due()
         now = core.clock.now()
         if earliest is None or earliest - now > horizon:
             return
         await asyncio.sleep(max(0.05, (earliest - now).total_seconds() + 0.05))
-        # Give the dispatcher a moment to deliver what just came due.
+        # Give the queue a moment to deliver what just came due.
         for _ in range(100):
-            again = await core.dispatcher.earliest_due()
+            again = await core.queue.earliest_due()
             if again is None or again > core.clock.now():
                 break
             await asyncio.sleep(0.02)

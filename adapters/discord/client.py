@@ -12,29 +12,20 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from adapters.discord import commands, render, respond, translate
 from adapters.discord.translate import Scope
+from bot.app import CorePort
 from bot.chat import Event, Response
-from bot.router import Router
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SORRY = "😵 Sorry, that did not work. Please try again."
-
-
-class CoreLike(Protocol):
-    """What the client needs from `bot.app.Core`."""
-
-    @property
-    def router(self) -> Router: ...
-
-    async def dispatch(self, event: Event) -> Response: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +73,7 @@ class MentorClient(discord.AutoShardedClient):
     """discord.py's client with the core's commands in its tree and every interaction routed to
     `core.dispatch`; no state of its own beyond who the bot is."""
 
-    def __init__(self, core: CoreLike, options: Options | None = None) -> None:
+    def __init__(self, core: CorePort, options: Options | None = None) -> None:
         self.options = options or Options()
         sharding: dict[str, Any] = {"shard_count": self.options.shard_count}
         if self.options.shard_ids:

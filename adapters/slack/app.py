@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -37,9 +37,9 @@ from adapters.slack import translate
 from adapters.slack.messenger import DEFAULT_POLICY, RetryPolicy, SlackMessenger, post_response
 from adapters.slack.render import Block, Renderer, form_errors, option, response_payload
 from adapters.slack.translate import Body, Origin, Profile
-from bot.chat import Actor, Event, Form, Invocation, Recipient, Reply, Response
-from bot.delivery import DeliveryError, Messenger
-from bot.router import Router
+from bot.app import CorePort
+from bot.chat import Actor, Form, Invocation, Recipient, Reply, Response
+from bot.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -49,20 +49,6 @@ Listener = Callable[[AsyncAck, Body, AsyncBoltRequest], Awaitable[None]]
 MAX_BODY = 64 * 1024  # Slack's largest payloads (modal submissions) are a few KiB
 SIGNATURE_WINDOW = 5 * 60  # seconds, as Slack documents and Bolt checks
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
-
-
-class CorePort(Protocol):
-    """The part of `bot.app.Core` an adapter uses (docs/architecture.md)."""
-
-    router: Router
-
-    async def dispatch(self, event: Event) -> Response: ...
-
-    async def first_time(self, key: str) -> bool: ...
-
-    async def home(self, actor: Actor) -> Reply: ...
-
-    def attach(self, messenger: Messenger) -> None: ...
 
 
 @dataclass
@@ -227,8 +213,7 @@ class SlackApp:
             return
         who = await self.actor(body)
         view = self.renderer.menu(
-            self.core.router.catalogue,
-            is_admin=who.is_admin,
+            self.core.router.visible_to(who),
             metadata=translate.encode_metadata("", Origin()),
             form_id=translate.MENU_FORM,
             command_input=translate.MENU_COMMAND,

@@ -30,7 +30,7 @@ def manifest(
     """A ready manifest; `http_url` is the public base URL (HTTP mode), e.g. https://bot.example.
 
     The subcommands and message shortcuts come from the core's catalogue (`router`, by default
-    the one a fresh `Core` builds), so features added later appear without touching this file.
+    the one the feature list builds), so features added later appear without touching this file.
     """
     if not socket_mode and not http_url:
         raise ValueError("HTTP mode needs the public URL Slack will call")
@@ -96,11 +96,10 @@ def manifest(
 
 
 def _core_router() -> Router:
-    """The catalogue as the core builds it; nothing is connected or migrated."""
-    from bot.app import Core
-    from bot.settings import Settings
+    """The catalogue as the feature list builds it: no core, engine or database."""
+    from bot.features import catalogue
 
-    return Core(Settings(database_url="sqlite+aiosqlite://")).router
+    return catalogue()
 
 
 def _events_url(base: str) -> str:

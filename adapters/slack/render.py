@@ -260,16 +260,15 @@ class Renderer:
 
     def menu(
         self,
-        catalogue: Iterable[CommandSpec],
+        specs: Iterable[CommandSpec],
         *,
-        is_admin: bool,
         metadata: str,
         form_id: str,
         command_input: str,
         details_input: str,
     ) -> dict[str, Any]:
-        """The global shortcut's modal: every command in the catalogue, plus its free text."""
-        specs = [spec for spec in catalogue if is_admin or not spec.admin_only]
+        """The global shortcut's modal: the commands the member may use, plus its free text."""
+        specs = list(specs)
         options = [
             {
                 "text": _plain(f"{spec.name}: {spec.description}", OPTION_TEXT),

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 
-from adapters.slack.app import CorePort, SlackApp, SocketModeHandler
+from adapters.slack.app import SlackApp, SocketModeHandler
 from adapters.slack.messenger import DEFAULT_POLICY, RetryPolicy, web_client
+from bot.app import CorePort
 from bot.settings import Settings
 
 

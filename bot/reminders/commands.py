@@ -187,7 +187,7 @@ class ReminderCommands:
             view = await self.reminders.create(session, member, new)
             if picked is not None:
                 await self.flows.finish(session, picked)
-        self.context.scheduled(parsed.at)
+        self.context.wake_queue(parsed.at)
         confirmation = views.confirmation(
             view,
             tz=member.tz,
@@ -243,6 +243,10 @@ class ReminderCommands:
             label = f"{typed} → ⚠ {markup.to_plain(error.message)}"
         return Response(choices=(Choice(label[:100], typed[:100]),))
 
+    async def list_page(self, actor: Actor, page: int) -> Response:
+        """One page of `actor`'s reminders (the home shows the first)."""
+        return await self._list(actor, page, update=False)
+
     async def list_reminders(self, event: Invocation) -> Response:
         page = _int(str(event.options.get("page", "1")) or "1", default=1)
         return await self._list(event.actor, page, update=False)
@@ -271,7 +275,7 @@ class ReminderCommands:
             channel = None if event.place.is_dm else event.place.channel_id
             added = await self.reminders.follow(session, _id(event.value), member, channel)
             view = await self.reminders.view(session, _id(event.value), member)
-        self.context.scheduled(view.next_at)
+        self.context.wake_queue(view.next_at)
         if not added:
             return reply("You're already on this reminder.")
         now = self.context.clock.now()
@@ -313,7 +317,7 @@ class ReminderCommands:
                 rule=parsed.rule if parsed else None,
             )
             view = await self.reminders.view(session, _id(event.context), member)
-        self.context.scheduled(view.next_at)
+        self.context.wake_queue(view.next_at)
         when_text = (
             timefmt.moment(view.next_at, member.tz, self.context.clock.now())
             if view.next_at
@@ -329,7 +333,7 @@ class ReminderCommands:
     async def resume(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
             upcoming = await self.reminders.resume(session, _id(event.value), member)
-        self.context.scheduled(upcoming)
+        self.context.wake_queue(upcoming)
         when = timefmt.moment(upcoming, member.tz, self.context.clock.now())
         return reply(f"▶️ Resumed; next {when}.")
 
@@ -346,7 +350,7 @@ class ReminderCommands:
         return self._snoozed(text, until, member)
 
     def _snoozed(self, text: str, until: datetime, member: MemberInfo) -> Response:
-        self.context.scheduled(until)
+        self.context.wake_queue(until)
         when = timefmt.moment(until, member.tz, self.context.clock.now())
         return reply(f"😴 Snoozed until {when}: {markup.escape(text)}", private=False, update=True)
 
@@ -370,18 +374,6 @@ class ReminderCommands:
         async with self.context.transaction(event.actor) as (session, member):
             text = await self.reminders.done(session, _id(event.value), member)
         return reply(f"✅ Done: {markup.escape(text)}", private=False, update=True)
-
-    async def undelivered_notice(self, actor: Actor) -> Reply | None:
-        """Reminders we could not DM (closed DMs), shown privately on the member's next visit."""
-        async with self.context.sessions.begin() as session:
-            texts = await self.reminders.take_undelivered(session, actor)
-        if not texts:
-            return None
-        items = "\n".join(f"• {markup.escape(text)}" for text in texts[:10])
-        return Reply(
-            "📭 I couldn't send you these reminders because your DMs are closed:\n"
-            f"{items}\nOpen your DMs to the bot to get them on time."
-        )
 
 
 def _problem(message: str, typed: str, field: str | None = None) -> Response:

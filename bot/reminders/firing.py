@@ -1,111 +1,73 @@
-"""What happens when reminder deliveries come due: schedule what follows, then compose the DMs.
+"""The reminder delivery kinds: what happens when a reminder's delivery comes due.
 
-`prepare` runs inside the dispatcher's claim transaction, so the next occurrence of a repeating
+`prepare` runs inside the queue's claim transaction, so the next occurrence of a repeating
 reminder is stored in the same commit that claims the current one: a crash can never lose the
-series. `send` composes each DM and hands it to the member's platform.
+series. `compose` builds each DM (one query per claimed batch). Sending, the late notice, retries
+and closed DMs are the queue's (`bot.queue`), not this module's.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import markup
-from bot.chat import Button, ButtonStyle, Recipient, Reply
-from bot.delivery import DeliveryError, Messenger, RateLimiter
-from bot.dispatcher import Outcome
-from bot.reminders.schedule import schedule_everyone
-from bot.storage.tables import Delivery, Member, Reminder, Workspace
-from bot.time import timefmt
+from bot.chat import Button, ButtonStyle, Reply
+from bot.queue import Claim, DeliveryKind, Due
+from bot.reminders.schedule import FIRE, SNOOZE, schedule_everyone
+from bot.storage.tables import Member, Reminder, Workspace
 from bot.time.recurrence import next_occurrence
 from bot.time.zones import safe_zone
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
-class Due:
+class Fired:
+    """What one reminder DM shows."""
+
     delivery_id: int
-    platform: str
-    workspace: str
-    user_id: str
-    tz_name: str
     text: str
-    occurrence: datetime
     rule: str | None
     source_link: str | None
     source_excerpt: str | None
 
 
-class Firing:
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        *,
-        messengers: Mapping[str, Messenger],
-        limiters: Mapping[str, RateLimiter],
-        now: Callable[[], datetime],
-        default_tz: str,
-        late_after: float,
-    ) -> None:
-        self.sessions = sessions
-        self.messengers = messengers
-        self.limiters = limiters
-        self.now = now
+class ReminderDeliveries:
+    """The handlers of `reminder.fire` and `reminder.snooze`."""
+
+    def __init__(self, default_tz: str) -> None:
         self.default_tz = default_tz
-        self.late_after = late_after
-        # Members with a reminder we could not DM (closed DMs): checked on each of their
-        # commands without a query; refreshed from the database for other processes' failures.
-        self.undelivered: set[tuple[str, str, str]] = set()
 
-    async def load_undelivered(self) -> None:
-        async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Workspace.platform, Workspace.external_id, Member.user_id)
-                    .join(Member, Member.workspace_id == Workspace.id)
-                    .join(Delivery, Delivery.member_id == Member.id)
-                    .where(Delivery.status == "undelivered")
-                    .distinct()
-                )
-            ).all()
-        self.undelivered = {(row[0], row[1], row[2]) for row in rows}
+    def kinds(self) -> tuple[DeliveryKind, ...]:
+        return (
+            DeliveryKind(FIRE, self.compose, prepare=self.prepare, describe=self.describe),
+            DeliveryKind(SNOOZE, self.compose, describe=self.describe),
+        )
 
-    async def prepare(self, session: AsyncSession, ids: Sequence[int], now: datetime) -> None:
+    async def prepare(self, session: AsyncSession, claims: Sequence[Claim], now: datetime) -> None:
         """Advance each fired reminder: the next occurrence for repeating ones, done otherwise."""
+        occurrences: dict[int, datetime] = {}
+        for claim in claims:
+            occurrences.setdefault(claim.subject_id, claim.occurrence)
         rows = (
             await session.execute(
-                select(
-                    Reminder,
-                    Delivery.occurrence,
-                    Member.tz,
-                    Workspace.default_tz,
-                    Workspace.platform,
-                )
-                .join(Delivery, Delivery.reminder_id == Reminder.id)
+                select(Reminder, Member.tz, Workspace.default_tz, Workspace.platform)
                 .join(Member, Member.id == Reminder.owner_id)
                 .join(Workspace, Workspace.id == Reminder.workspace_id)
-                .where(Delivery.id.in_(ids), Delivery.kind == "fire")
+                .where(Reminder.id.in_(occurrences), Reminder.status == "active")
             )
         ).all()
-        seen: set[int] = set()
         finished: list[int] = []
         plans: dict[str, list[tuple[Reminder, datetime]]] = {}
-        for reminder, occurrence, member_tz, workspace_tz, platform in rows:
-            if reminder.id in seen or reminder.status != "active":
-                continue
-            seen.add(reminder.id)
+        for reminder, member_tz, workspace_tz, platform in rows:
             if reminder.rule is None:
                 finished.append(reminder.id)
                 continue
             tz = safe_zone(member_tz or workspace_tz, self.default_tz)
-            after = max(now, occurrence)
+            after = max(now, occurrences[reminder.id])
             upcoming = next_occurrence(reminder.rule, first=reminder.first_at, after=after, tz=tz)
             if upcoming is None:
                 finished.append(reminder.id)
@@ -124,87 +86,56 @@ class Firing:
                 .execution_options(synchronize_session=False)
             )
 
-    async def send(self, ids: Sequence[int]) -> list[Outcome]:
-        async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        Delivery.id,
-                        Delivery.platform,
-                        Workspace.external_id,
-                        Member.user_id,
-                        Member.tz,
-                        Workspace.default_tz,
-                        Reminder.text,
-                        Delivery.occurrence,
-                        Reminder.rule,
-                        Reminder.source_link,
-                        Reminder.source_excerpt,
-                    )
-                    .join(Reminder, Reminder.id == Delivery.reminder_id)
-                    .join(Member, Member.id == Delivery.member_id)
-                    .join(Workspace, Workspace.id == Delivery.workspace_id)
-                    .where(Delivery.id.in_(ids))
-                )
-            ).all()
-        due = [
-            Due(
-                delivery_id=row[0],
-                platform=row[1],
-                workspace=row[2],
-                user_id=row[3],
-                tz_name=safe_zone(row[4] or row[5], self.default_tz).key,
-                text=row[6],
-                occurrence=row[7],
-                rule=row[8],
-                source_link=row[9],
-                source_excerpt=row[10],
-            )
-            for row in rows
-        ]
-        return list(await asyncio.gather(*(self._send_one(item) for item in due)))
-
-    async def _send_one(self, item: Due) -> Outcome:
-        messenger = self.messengers.get(item.platform)
-        if messenger is None:
-            return Outcome(item.delivery_id, retry_after=60.0)
-        limiter = self.limiters[item.platform]
-        async with limiter.in_flight:
-            await limiter.acquire()
-            reply = compose(item, self.now(), self.late_after)
-            recipient = Recipient(item.platform, item.workspace, item.user_id)
-            try:
-                message_id = await messenger.send_direct(
-                    recipient, reply, key=f"mentorbot-d{item.delivery_id}"
-                )
-            except DeliveryError as error:
-                if error.permanent:
-                    self.undelivered.add((item.platform, item.workspace, item.user_id))
-                    return Outcome(item.delivery_id, permanent_error=error.reason)
-                if error.retry_after:
-                    limiter.pause(error.retry_after)
-                return Outcome(item.delivery_id, retry_after=error.retry_after or 30.0)
-            except Exception:  # a bug or an unknown failure must not lose the delivery
-                log.exception("sending delivery %s failed", item.delivery_id)
-                return Outcome(item.delivery_id, retry_after=60.0)
-        return Outcome(item.delivery_id, message_id=message_id)
-
-
-def compose(item: Due, now: datetime, late_after: float) -> Reply:
-    """The reminder DM: the text, where it came from, an apology if late, and its buttons."""
-    lines = [f"⏰ **Reminder:** {markup.escape(item.text)}"]
-    if item.source_excerpt:
-        lines.append(f"> {markup.escape(item.source_excerpt)}")
-    if item.source_link:
-        lines.append(markup.link("Jump to the message", item.source_link))
-    late = (now - item.occurrence).total_seconds()
-    if late > late_after:
-        lines.append(
-            f"__Sorry, this is {timefmt.lateness(late)} late: mentorbot was offline or busy.__"
+    async def compose(self, session: AsyncSession, due: Sequence[Due]) -> Mapping[int, Reply]:
+        found = await session.execute(
+            select(
+                Reminder.id,
+                Reminder.text,
+                Reminder.rule,
+                Reminder.source_link,
+                Reminder.source_excerpt,
+            ).where(Reminder.id.in_({item.subject_id for item in due}))
         )
-    if item.rule:
+        reminders = {
+            reminder_id: (text, rule, link, excerpt)
+            for reminder_id, text, rule, link, excerpt in found
+        }
+        messages: dict[int, Reply] = {}
+        for item in due:
+            if item.subject_id not in reminders:
+                continue  # deleted since it was queued: nothing to send
+            text, rule, link, excerpt = reminders[item.subject_id]
+            messages[item.id] = message(
+                Fired(
+                    delivery_id=item.id,
+                    text=text,
+                    rule=rule,
+                    source_link=link,
+                    source_excerpt=excerpt,
+                )
+            )
+        return messages
+
+    async def describe(
+        self, session: AsyncSession, subject_ids: Sequence[int]
+    ) -> Mapping[int, str]:
+        """The reminder texts, for the closed-DM notice."""
+        rows = await session.execute(
+            select(Reminder.id, Reminder.text).where(Reminder.id.in_(set(subject_ids)))
+        )
+        return {row.id: row.text for row in rows}
+
+
+def message(fired: Fired) -> Reply:
+    """The reminder DM: the text, where it came from, and its buttons."""
+    lines = [f"⏰ **Reminder:** {markup.escape(fired.text)}"]
+    if fired.source_excerpt:
+        lines.append(f"> {markup.escape(fired.source_excerpt)}")
+    if fired.source_link:
+        lines.append(markup.link("Jump to the message", fired.source_link))
+    if fired.rule:
         lines.append(f"__This reminder repeats.__ Manage it with {markup.code('/reminders')}.")
-    value = str(item.delivery_id)
+    value = str(fired.delivery_id)
     buttons = (
         (
             Button("Snooze 10 min", "rem.snooze10", value),

@@ -15,12 +15,18 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.chat import Actor
 from bot.errors import Problem
 from bot.paging import Page, paginate
 from bot.profile.service import MemberInfo
-from bot.reminders.schedule import delivery_row, schedule, schedule_everyone
-from bot.storage.tables import Delivery, Member, Reminder, ReminderFollower, Workspace
+from bot.queue import enqueue
+from bot.reminders.schedule import FAMILY, SNOOZE, reminder_row, schedule_everyone
+from bot.storage.tables import (
+    Delivery,
+    DeliveryStatus,
+    Member,
+    Reminder,
+    ReminderFollower,
+)
 from bot.storage.upsert import insert_ignore
 from bot.time.recurrence import next_occurrence
 
@@ -129,7 +135,7 @@ class Reminders:
         assert reminder_id is not None
         await session.execute(
             INSERT_DELIVERY,
-            delivery_row(member.workspace_id, member.platform, reminder_id, member.id, new.at),
+            reminder_row(member.workspace_id, member.platform, reminder_id, member.id, new.at),
         )
         return ReminderView(
             id=reminder_id,
@@ -174,10 +180,10 @@ class Reminders:
         )
         if added and reminder.status == "active":
             # Revives the row a previous unfollow cancelled, if they follow again.
-            await schedule(
+            await enqueue(
                 session,
                 [
-                    delivery_row(
+                    reminder_row(
                         member.workspace_id,
                         member.platform,
                         reminder.id,
@@ -193,18 +199,24 @@ class Reminders:
     ) -> Page[ReminderView]:
         next_due = (
             select(
-                Delivery.reminder_id.label("rid"),
+                Delivery.subject_id.label("rid"),
                 func.min(Delivery.due_at).label("due"),
             )
-            .where(Delivery.member_id == member.id, Delivery.status == "pending")
-            .group_by(Delivery.reminder_id)
+            .where(
+                Delivery.member_id == member.id,
+                Delivery.family == FAMILY,
+                Delivery.status == DeliveryStatus.PENDING,
+            )
+            .group_by(Delivery.subject_id)
             .subquery()
         )
         undelivered_ids = set(
             (
                 await session.scalars(
-                    select(Delivery.reminder_id).where(
-                        Delivery.member_id == member.id, Delivery.status == "undelivered"
+                    select(Delivery.subject_id).where(
+                        Delivery.member_id == member.id,
+                        Delivery.family == FAMILY,
+                        Delivery.status == DeliveryStatus.UNDELIVERED,
                     )
                 )
             ).all()
@@ -302,12 +314,17 @@ class Reminders:
     ) -> tuple[Delivery, Reminder]:
         """A delivered message's row, only if it was delivered to `member` (owner-only buttons)."""
         delivery = await session.get(Delivery, delivery_id)
-        if delivery is None or delivery.workspace_id != member.workspace_id:
+        if (
+            delivery is None
+            or delivery.workspace_id != member.workspace_id
+            or delivery.family != FAMILY
+        ):
             raise ReminderProblem("I can't find that reminder any more.")
         if delivery.member_id != member.id:
             raise ReminderProblem("Those buttons belong to the person who got this reminder.")
-        reminder = await session.get(Reminder, delivery.reminder_id)
-        assert reminder is not None
+        reminder = await session.get(Reminder, delivery.subject_id)
+        if reminder is None:
+            raise ReminderProblem("I can't find that reminder any more.")
         return delivery, reminder
 
     async def snooze(
@@ -316,52 +333,25 @@ class Reminders:
         delivery, reminder = await self.delivery_for(session, delivery_id, member)
         if reminder.status == "cancelled":
             raise ReminderProblem("That reminder was cancelled by its owner.")
-        await _cancel_pending(session, reminder.id, member.id, kind="snooze")
-        await schedule(
+        await _cancel_pending(session, reminder.id, member.id, kind=SNOOZE)
+        await enqueue(
             session,
             [
-                delivery_row(
-                    member.workspace_id, member.platform, reminder.id, member.id, until, "snooze"
+                reminder_row(
+                    member.workspace_id, member.platform, reminder.id, member.id, until, SNOOZE
                 )
             ],
         )
-        delivery.status = "done" if delivery.status == "sent" else delivery.status
+        if delivery.status == DeliveryStatus.SENT:
+            delivery.status = DeliveryStatus.DONE
         return reminder.text
 
     async def done(self, session: AsyncSession, delivery_id: int, member: MemberInfo) -> str:
         delivery, reminder = await self.delivery_for(session, delivery_id, member)
-        await _cancel_pending(session, reminder.id, member.id, kind="snooze")
-        if delivery.status == "sent":
-            delivery.status = "done"
+        await _cancel_pending(session, reminder.id, member.id, kind=SNOOZE)
+        if delivery.status == DeliveryStatus.SENT:
+            delivery.status = DeliveryStatus.DONE
         return reminder.text
-
-    async def take_undelivered(self, session: AsyncSession, actor: Actor) -> list[str]:
-        """Texts of reminders we could not DM (closed DMs), marked as now shown.
-
-        Runs on every command, so it is one indexed read that finds nothing in the usual case.
-        """
-        rows = (
-            await session.execute(
-                select(Delivery.id, Reminder.text)
-                .join(Reminder, Reminder.id == Delivery.reminder_id)
-                .join(Member, Member.id == Delivery.member_id)
-                .join(Workspace, Workspace.id == Member.workspace_id)
-                .where(
-                    Workspace.platform == actor.platform,
-                    Workspace.external_id == actor.workspace_id,
-                    Member.user_id == actor.user_id,
-                    Delivery.status == "undelivered",
-                )
-                .order_by(Delivery.due_at)
-            )
-        ).all()
-        if rows:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_([row[0] for row in rows]))
-                .values(status="shown")
-            )
-        return [row[1] for row in rows]
 
     async def _get(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> Reminder:
         reminder = await session.get(Reminder, reminder_id)
@@ -414,19 +404,25 @@ async def _cancel_pending(
     kind: str | None = None,
 ) -> None:
     query = update(Delivery).where(
-        Delivery.reminder_id == reminder_id, Delivery.status == "pending"
+        Delivery.family == FAMILY,
+        Delivery.subject_id == reminder_id,
+        Delivery.status == DeliveryStatus.PENDING,
     )
     if member_id is not None:
         query = query.where(Delivery.member_id == member_id)
     if kind is not None:
         query = query.where(Delivery.kind == kind)
-    await session.execute(query.values(status="cancelled"))
+    await session.execute(query.values(status=DeliveryStatus.CANCELLED))
 
 
 async def _has_own_delivery(session: AsyncSession, reminder_id: int, member_id: int) -> bool:
     found = await session.scalar(
         select(Delivery.id)
-        .where(Delivery.reminder_id == reminder_id, Delivery.member_id == member_id)
+        .where(
+            Delivery.family == FAMILY,
+            Delivery.subject_id == reminder_id,
+            Delivery.member_id == member_id,
+        )
         .limit(1)
     )
     return found is not None

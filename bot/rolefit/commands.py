@@ -213,7 +213,7 @@ class RolefitCommands:
                 new = NewReminder(REVISIT_TEXT, now + REVISIT_IN, None, None, shared=False)
                 view = await self.reminders.create(session, member, new)
         if existing is None and view.next_at is not None:
-            self.context.scheduled(view.next_at)
+            self.context.wake_queue(view.next_at)
         reply = reminder_views.confirmation(view, tz=member.tz, now=now, in_channel=False)
         if existing is not None:
             reply = Reply("You already have that reminder:\n" + reply.text, buttons=reply.buttons)

@@ -42,3 +42,10 @@ async def upgrade(engine: AsyncEngine) -> list[str]:
         applied = await connection.run_sync(_upgrade)
         await connection.commit()
     return applied
+
+
+def head() -> str:
+    """The newest revision in `migrations/` (tests and `mentorbot db` messages)."""
+    revision = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert revision is not None
+    return revision

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -96,16 +97,44 @@ class ReminderFollower(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Delivery(Base):
-    """One message due to one member at one moment: the dispatcher's queue.
+class DeliveryStatus(StrEnum):
+    """Where a delivery row is in its life; the queue and the features share these names."""
 
-    `occurrence` is the scheduled instant it stands for; together with the reminder and the member
-    it is unique, so computing the same next firing twice cannot send it twice.
+    PENDING = "pending"  # waiting for `due_at`
+    SENDING = "sending"  # claimed by a queue; the send is under way
+    SENT = "sent"  # the platform accepted it
+    DONE = "done"  # sent, and the member acted on it (e.g. "Done" on a reminder)
+    CANCELLED = "cancelled"  # withdrawn before it was sent (revived if scheduled again)
+    FAILED = "failed"  # gave up: a crash interrupted it twice, or nothing was left to send
+    UNDELIVERED = "undelivered"  # the member's DMs are closed: shown on their next command
+    SHOWN = "shown"  # an undelivered one that the member has now seen
+
+
+FINISHED = (
+    DeliveryStatus.SENT,
+    DeliveryStatus.DONE,
+    DeliveryStatus.CANCELLED,
+    DeliveryStatus.SHOWN,
+    DeliveryStatus.FAILED,
+)
+
+
+class Delivery(Base):
+    """One message due to one destination at one moment: the delivery queue's row.
+
+    `kind` (e.g. `reminder.fire`) says which feature handler composes it and `subject_id` which of
+    that feature's rows it is about. The key is (family, subject, destination, occurrence), where
+    `family` is the part of `kind` before the dot: a fire and a snooze of one reminder to one member
+    at one moment are the same delivery, so computing a firing twice cannot send it twice.
+    `destination` is `member:<id>` (a DM) or `channel:<id>` (a post, not sent yet): SQL treats NULLs
+    as distinct, so a key over the nullable `member_id`/`channel_id` would not deduplicate.
     """
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("reminder_id", "member_id", "occurrence"),
+        UniqueConstraint(
+            "family", "subject_id", "destination", "occurrence", name="uq_deliveries_key"
+        ),
         Index("ix_deliveries_status_due", "status", "due_at"),
         Index("ix_deliveries_member_status", "member_id", "status"),
     )
@@ -113,12 +142,15 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(16))
-    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # fire | snooze
+    kind: Mapped[str] = mapped_column(String(32))
+    family: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    destination: Mapped[str] = mapped_column(String(80))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    channel_id: Mapped[str | None] = mapped_column(String(64))
     occurrence: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16))  # pending|sending|sent|failed|cancelled|done
+    status: Mapped[str] = mapped_column(String(16))  # a DeliveryStatus
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     recoveries: Mapped[int] = mapped_column(Integer, default=0)  # requeued after a crash
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

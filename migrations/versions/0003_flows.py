@@ -20,7 +20,7 @@ import bot.storage.types
 
 
 revision = '0003'
-down_revision = '0001'  # TODO at merge: '0002'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -40,7 +40,7 @@ class BotProcess:
         )
         environment.update(env)  # a test may override the defaults above
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            [sys.executable, "-m", "adapters", "run"],
             cwd=cwd,
             env=environment,
             stdin=subprocess.PIPE,

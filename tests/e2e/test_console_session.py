@@ -16,7 +16,7 @@ def test_scripted_session_sets_a_reminder_and_receives_it(tmp_path: Path) -> Non
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "adapters", "run"],
         input=EXAMPLE.read_text(),
         capture_output=True,
         text=True,

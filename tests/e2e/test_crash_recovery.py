@@ -50,7 +50,7 @@ def test_sigkill_and_restart_delivers_every_reminder_once(tmp_path: Path) -> Non
     first.wait_for("Reminder: alpha")
     first.wait_for("charlie")  # its confirmation: all three are stored
     # Kill after alpha's send is recorded: a kill inside the send-to-record window may repeat
-    # one delivery by design (at most once; see test_dispatcher_claims), not what this checks.
+    # one delivery by design (at most once; see test_delivery_queue_claims), not what this checks.
     wait_until_recorded(database, 1)
     first.kill()  # SIGKILL: no clean shutdown
 

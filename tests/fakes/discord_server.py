@@ -232,9 +232,7 @@ class FakeDiscord:
         body: Json | None = None,
     ) -> None:
         """Answer the next `times` matching requests with `status` (or cut them after the work)."""
-        self._faults.append(
-            Fault(method, re.compile(path), status, times, retry_after, drop, body)
-        )
+        self._faults.append(Fault(method, re.compile(path), status, times, retry_after, drop, body))
 
     def fault_ratio(
         self,

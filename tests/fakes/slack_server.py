@@ -210,8 +210,12 @@ class FakeSlack:
         n = next(self._ids)
         if method == "auth.test":
             return {
-                "url": "https://fake.invalid/", "team": "Fake", "user": "mentorbot",
-                "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "B0BOT",
+                "url": "https://fake.invalid/",
+                "team": "Fake",
+                "user": "mentorbot",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": "B0BOT",
             }
         if method == "apps.connections.open":
             return {"url": f"ws://127.0.0.1:{self.port}/link/?ticket={n}"}
@@ -234,15 +238,23 @@ class FakeSlack:
             self.files[file_id] = SlackFile(
                 file_id, str(params.get("filename")), int(params.get("length", 0))
             )
-            return {"upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
-                    "file_id": file_id}
+            return {
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+                "file_id": file_id,
+            }
         if method == "files.completeUploadExternal":
             shared = []
             for entry in params.get("files") or []:
                 found = self.files[entry["id"]]
                 found.title, found.channel = entry.get("title") or "", params.get("channel_id")
-                shared.append({"id": found.file_id, "name": found.filename,
-                               "title": found.title, "mimetype": found.mimetype})
+                shared.append(
+                    {
+                        "id": found.file_id,
+                        "name": found.filename,
+                        "title": found.title,
+                        "mimetype": found.mimetype,
+                    }
+                )
             return {"files": shared}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             return {"view": {"id": f"V{n:04d}", **(params.get("view") or {})}}
@@ -258,7 +270,6 @@ class FakeSlack:
         self.posted.append(Posted(name, body))
         await self.notify()
         return web.Response(text="ok")
-
 
     async def _upload(self, request: web.Request) -> web.Response:
         """Step two of the external upload: the file's bytes, at the URL step one gave out."""
@@ -288,8 +299,12 @@ class FakeSocketMode:
         self._sockets.append(ws)
         self.connections += 1
         await ws.send_json(
-            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0FAKE"},
-             "debug_info": {"host": "fake", "approximate_connection_time": 3600}}
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "connection_info": {"app_id": "A0FAKE"},
+                "debug_info": {"host": "fake", "approximate_connection_time": 3600},
+            }
         )
         await self.slack.notify()
         async for message in ws:
@@ -315,9 +330,14 @@ class FakeSocketMode:
         assert self._ws is not None
         self.acks.pop(envelope_id, None)  # a re-sent envelope waits for its own ack
         await self._ws.send_json(
-            {"envelope_id": envelope_id, "type": kind, "payload": payload,
-             "accepts_response_payload": kind != "events_api", "retry_attempt": 0,
-             "retry_reason": ""}
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
         )
         await self.slack.wait_for(lambda: envelope_id in self.acks)
         return self.acks[envelope_id]
@@ -348,9 +368,13 @@ async def _params(request: web.Request) -> dict[str, Any]:
 
 def _user(user_id: str, tz: str | None, **extra: Any) -> dict[str, Any]:
     user: dict[str, Any] = {
-        "id": user_id, "team_id": TEAM_ID, "name": user_id.lower(),
+        "id": user_id,
+        "team_id": TEAM_ID,
+        "name": user_id.lower(),
         "real_name": f"Member {user_id}",
-        "is_admin": False, "is_owner": False, "profile": {"display_name": f"m-{user_id.lower()}"},
+        "is_admin": False,
+        "is_owner": False,
+        "profile": {"display_name": f"m-{user_id.lower()}"},
     }
     if tz is not None:
         user.update(tz=tz, tz_label=tz, tz_offset=0)

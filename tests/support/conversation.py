@@ -43,4 +43,4 @@ async def dispatcher_idle(core: Core, timeout: float = 10.0) -> None:
     Only meaningful once a send of that pass has been seen: the dispatcher clears `idle` before a
     pass and sets it after a pass that found nothing more to claim.
     """
-    await asyncio.wait_for(core.dispatcher.idle.wait(), timeout)
+    await asyncio.wait_for(core.queue.idle.wait(), timeout)

@@ -1,8 +1,8 @@
 """The real mentorbot Discord client against the fake Discord, driven like a member would.
 
-    record = await discord_.slash("remind", ann, when="in 5 days", what="stretch")
-    assert "stretch" in text_of(record.messages[0])
-    await discord_.click(record.messages[0], "Cancel", ann)
+record = await discord_.slash("remind", ann, when="in 5 days", what="stretch")
+assert "stretch" in text_of(record.messages[0])
+await discord_.click(record.messages[0], "Cancel", ann)
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.discord.client import CoreLike, MentorClient, Options
+from adapters.discord.client import MentorClient, Options
 from adapters.discord.messenger import DiscordMessenger
+from bot.app import CorePort
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_payloads import Json, Member
 from tests.fakes.discord_server import FakeDiscord, InteractionRecord
@@ -47,13 +48,13 @@ def is_ephemeral(message: Json) -> bool:
 @dataclass
 class DiscordHarness:
     fake: FakeDiscord
-    core: CoreLike
+    core: CorePort
     options: Options = FAST
     client: MentorClient | None = None
     _task: asyncio.Task[None] | None = None
     _members: dict[str, Member] = field(default_factory=dict)
 
-    async def start(self, core: CoreLike | None = None, options: Options | None = None) -> None:
+    async def start(self, core: CorePort | None = None, options: Options | None = None) -> None:
         """What `run_discord` does, but in a task the test can stop and restart."""
         self.core = core or self.core
         client = MentorClient(self.core, options or self.options)
@@ -113,9 +114,7 @@ class DiscordHarness:
         choices: list[Json] = callback["data"]["choices"]
         return choices
 
-    async def message_action(
-        self, label: str, target: Json, member: Member
-    ) -> InteractionRecord:
+    async def message_action(self, label: str, target: Json, member: Member) -> InteractionRecord:
         spec = self.fake.command(label, guild_id=self.fake.guild_id, kind=3)
         record = await self.fake.interact(
             p.APPLICATION_COMMAND, p.message_command_data(spec, target), member

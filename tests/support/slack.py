@@ -130,8 +130,11 @@ class SlackDriver:
         if self.mode == "http":
             ack = await self.post(encode(kind, payload), wait=wait)
         else:
-            envelope = {"command": "slash_commands", "interactive": "interactive",
-                        "event": "events_api"}[kind]
+            envelope = {
+                "command": "slash_commands",
+                "interactive": "interactive",
+                "event": "events_api",
+            }[kind]
             ack = Ack(200, await self.fake.socket.send(envelope, payload))
         if wait:
             await self.settled()
@@ -142,8 +145,11 @@ class SlackDriver:
         if self.mode == "http":
             raw, stamp = encode(kind, payload), int(time.time())
             return [await self.post(raw, timestamp=stamp) for _ in range(2)]
-        envelope = {"command": "slash_commands", "interactive": "interactive",
-                    "event": "events_api"}[kind]
+        envelope = {
+            "command": "slash_commands",
+            "interactive": "interactive",
+            "event": "events_api",
+        }[kind]
         acks = []
         for _ in range(2):
             sent = await self.fake.socket.send(envelope, payload, envelope_id="env-replayed")
@@ -152,8 +158,12 @@ class SlackDriver:
         return acks
 
     async def post(
-        self, raw: tuple[str, str], *, timestamp: int | None = None,
-        signature: str | None = None, wait: bool = True,
+        self,
+        raw: tuple[str, str],
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        wait: bool = True,
     ) -> Ack:
         body, content_type = raw
         stamp = int(time.time()) if timestamp is None else timestamp
@@ -163,9 +173,10 @@ class SlackDriver:
             "X-Slack-Signature": signature or sign(body, stamp),
         }
         url = f"http://127.0.0.1:{self.http_port}/slack/events"
-        async with aiohttp.ClientSession() as session, session.post(
-            url, data=body.encode(), headers=headers
-        ) as answer:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=body.encode(), headers=headers) as answer,
+        ):
             text = await answer.text()
             parsed = json.loads(text) if text.startswith("{") else {}
             ack = Ack(answer.status, parsed)
@@ -178,9 +189,7 @@ class SlackDriver:
 
     # -- what members do -------------------------------------------------------------------------
 
-    async def command(
-        self, text: str, *, user: str = MEMBER, channel: str = CHANNEL
-    ) -> Exchange:
+    async def command(self, text: str, *, user: str = MEMBER, channel: str = CHANNEL) -> Exchange:
         payload = self.command_payload(text, user=user, channel=channel)
         ack = await self.send("command", payload)
         return Exchange(ack, payload["response_url"].rsplit("/", 1)[1], self.fake)
@@ -190,48 +199,84 @@ class SlackDriver:
     ) -> dict[str, Any]:
         name = self.new_name("cmd")
         return {
-            "token": "legacy", "team_id": TEAM_ID, "team_domain": "fake",
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "team_domain": "fake",
             "channel_id": channel,
             "channel_name": "directmessage" if channel.startswith("D") else "general",
-            "user_id": user, "user_name": user.lower(), "command": "/mentor", "text": text,
-            "api_app_id": "A0FAKE", "response_url": self.fake.response_url(name),
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/mentor",
+            "text": text,
+            "api_app_id": "A0FAKE",
+            "response_url": self.fake.response_url(name),
             "trigger_id": self.new_name("trigger-"),
         }
 
     async def global_shortcut(self, *, user: str = MEMBER) -> Ack:
-        return await self.send("interactive", {
-            "type": "shortcut", "callback_id": "mentorbot.menu",
-            "trigger_id": self.new_name("trigger-"), "action_ts": "1.1", **_who(user),
-        })
+        return await self.send(
+            "interactive",
+            {
+                "type": "shortcut",
+                "callback_id": "mentorbot.menu",
+                "trigger_id": self.new_name("trigger-"),
+                "action_ts": "1.1",
+                **_who(user),
+            },
+        )
 
     async def message_shortcut(
-        self, text: str, *, user: str = MEMBER, channel: str = CHANNEL,
-        ts: str = "1763900000.000100", author: str = "U0BOB", callback_id: str = "remind-message",
+        self,
+        text: str,
+        *,
+        user: str = MEMBER,
+        channel: str = CHANNEL,
+        ts: str = "1763900000.000100",
+        author: str = "U0BOB",
+        callback_id: str = "remind-message",
     ) -> Exchange:
         name = self.new_name("msg")
-        ack = await self.send("interactive", {
-            "type": "message_action", "callback_id": callback_id,
-            "trigger_id": self.new_name("trigger-"), "message_ts": ts, "action_ts": "1.2",
-            "channel": {"id": channel, "name": "general"},
-            "message": {"type": "message", "user": author, "ts": ts, "text": text},
-            "response_url": self.fake.response_url(name), **_who(user),
-        })
+        ack = await self.send(
+            "interactive",
+            {
+                "type": "message_action",
+                "callback_id": callback_id,
+                "trigger_id": self.new_name("trigger-"),
+                "message_ts": ts,
+                "action_ts": "1.2",
+                "channel": {"id": channel, "name": "general"},
+                "message": {"type": "message", "user": author, "ts": ts, "text": text},
+                "response_url": self.fake.response_url(name),
+                **_who(user),
+            },
+        )
         return Exchange(ack, name, self.fake)
 
     async def click(
-        self, element: dict[str, Any], *, user: str = MEMBER, channel: str = CHANNEL,
-        home: bool = False, selected: str | None = None,
+        self,
+        element: dict[str, Any],
+        *,
+        user: str = MEMBER,
+        channel: str = CHANNEL,
+        home: bool = False,
+        selected: str | None = None,
     ) -> Exchange:
         """Press a button (or pick `selected` in a select) on a message or the App Home."""
-        action: dict[str, Any] = {"action_id": element["action_id"], "block_id": "b",
-                                  "type": element["type"], "action_ts": "1.3"}
+        action: dict[str, Any] = {
+            "action_id": element["action_id"],
+            "block_id": "b",
+            "type": element["type"],
+            "action_ts": "1.3",
+        }
         if selected is not None:
             action["selected_option"] = {"value": selected}
         else:
             action["value"] = element.get("value", "")
         payload: dict[str, Any] = {
-            "type": "block_actions", "trigger_id": self.new_name("trigger-"),
-            "actions": [action], **_who(user),
+            "type": "block_actions",
+            "trigger_id": self.new_name("trigger-"),
+            "actions": [action],
+            **_who(user),
         }
         name = None
         if home:
@@ -248,7 +293,11 @@ class SlackDriver:
         return Exchange(await self.send("interactive", payload), name, self.fake)
 
     async def submit(
-        self, view: dict[str, Any], values: dict[str, str], *, user: str = MEMBER,
+        self,
+        view: dict[str, Any],
+        values: dict[str, str],
+        *,
+        user: str = MEMBER,
         wait: bool = True,
     ) -> Ack:
         """Submit a modal as it was opened, with `values` typed into its inputs."""
@@ -265,18 +314,37 @@ class SlackDriver:
                 entry = {"type": element["type"], "value": value}
             state[block["block_id"]] = {element["action_id"]: entry}
         submitted = {**view, "id": "V0MODAL", "state": {"values": state}}
-        return await self.send("interactive", {
-            "type": "view_submission", "trigger_id": self.new_name("trigger-"),
-            "view": submitted, "response_urls": [], **_who(user),
-        }, wait=wait)
+        return await self.send(
+            "interactive",
+            {
+                "type": "view_submission",
+                "trigger_id": self.new_name("trigger-"),
+                "view": submitted,
+                "response_urls": [],
+                **_who(user),
+            },
+            wait=wait,
+        )
 
     async def open_home(self, *, user: str = MEMBER, tab: str = "home") -> Ack:
-        return await self.send("event", {
-            "token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0FAKE",
-            "type": "event_callback", "event_id": self.new_name("Ev"), "event_time": 1,
-            "event": {"type": "app_home_opened", "user": user, "channel": "D" + user,
-                      "tab": tab, "event_ts": "1.4"},
-        })
+        return await self.send(
+            "event",
+            {
+                "token": "legacy",
+                "team_id": TEAM_ID,
+                "api_app_id": "A0FAKE",
+                "type": "event_callback",
+                "event_id": self.new_name("Ev"),
+                "event_time": 1,
+                "event": {
+                    "type": "app_home_opened",
+                    "user": user,
+                    "channel": "D" + user,
+                    "tab": tab,
+                    "event_ts": "1.4",
+                },
+            },
+        )
 
     # -- what Slack received ---------------------------------------------------------------------
 
@@ -291,7 +359,8 @@ def _who(user: str) -> dict[str, Any]:
     return {
         "team": {"id": TEAM_ID, "domain": "fake"},
         "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
-        "api_app_id": "A0FAKE", "token": "legacy",
+        "api_app_id": "A0FAKE",
+        "token": "legacy",
     }
 
 
@@ -305,8 +374,12 @@ def encode(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
 
 
 def slack_settings(core: Any, fake: FakeSlack, mode: str) -> Any:
-    tokens: dict[str, object] = {"slack_bot_token": BOT_TOKEN, "slack_api_url": fake.api_url,
-                                 "http_host": "127.0.0.1", "http_port": 0}
+    tokens: dict[str, object] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_api_url": fake.api_url,
+        "http_host": "127.0.0.1",
+        "http_port": 0,
+    }
     if mode == "http":
         tokens["slack_signing_secret"] = SIGNING_SECRET
     else:
@@ -322,5 +395,3 @@ async def running(core: Any, fake: FakeSlack, mode: str) -> AsyncIterator[SlackD
         if mode == "socket":
             await fake.socket.wait_connected()
         yield SlackDriver(mode, fake, runtime)
-
-

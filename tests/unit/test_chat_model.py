@@ -42,8 +42,10 @@ CHOICES = (Choice("A", "a"), Choice("B", "b"), Choice("C", "c"))
         {"buttons": ((Button("Nothing"),),)},
         {"selects": (Select("s", "S", CHOICES, multi=True, min=2, max=4),)},
         {"selects": (Select("s", "S", (Choice("A", "a", "d" * 76),)),)},
-        {"selects": tuple(Select(f"s{n}", "S", CHOICES) for n in range(4)),
-         "buttons": ((Button("Ok", "ok"),), (Button("Ok", "ok"),))},
+        {
+            "selects": tuple(Select(f"s{n}", "S", CHOICES) for n in range(4)),
+            "buttons": ((Button("Ok", "ok"),), (Button("Ok", "ok"),)),
+        },
         {"attachments": (Attachment("big.bin", b"x" * (MAX_ATTACHMENT_BYTES + 1)),)},
         {"attachments": (Attachment("../etc/passwd", b"x"),)},
         {"attachments": (Attachment("a.csv", b"x", "csv"),)},

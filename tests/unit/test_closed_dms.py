@@ -15,7 +15,7 @@ from bot.delivery import DeliveryError
 from bot.storage.tables import Delivery, Member
 from tests.support.conversation import count, dispatcher_idle
 
-NOTICE = "📭 I couldn't send you these reminders because your DMs are closed:"
+NOTICE = "📭 I couldn't send you these messages because your DMs are closed:"
 
 
 class ClosedDMs:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from adapters.console.chat import ConsoleChat
 from adapters.slack.render import Renderer
 from bot.app import Core
 from bot.clock import FakeClock
-from bot.reminders.firing import Due, compose
+from bot.reminders.firing import Fired, message
 from tests.support.conversation import command_mentions_outside_code
 
 CORE = Path(__file__).resolve().parents[2] / "bot"
@@ -111,18 +111,12 @@ async def test_every_reply_in_a_conversation_uses_code_spans(
 
 
 def test_repeating_dm_shows_the_slack_subcommand(core: Core) -> None:
-    moment = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-    due = Due(
+    fired = Fired(
         delivery_id=7,
-        platform="slack",
-        workspace="T1",
-        user_id="U1",
-        tz_name="UTC",
         text="review goals",
-        occurrence=moment,
         rule="FREQ=WEEKLY;BYDAY=MO",
         source_link=None,
         source_excerpt=None,
     )
-    text = compose(due, moment, late_after=60).text
+    text = message(fired).text
     assert "`/mentor reminders`" in Renderer.for_catalogue(core.router.catalogue).mrkdwn(text)

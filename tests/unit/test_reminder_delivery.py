@@ -107,6 +107,6 @@ async def test_snoozing_to_the_same_moment_twice_still_delivers(
     async with core.sessions() as session:
         query = select(Delivery.kind).where(Delivery.status == "pending")
         pending = (await session.scalars(query)).all()
-    assert pending == ["snooze"]
+    assert pending == ["reminder.snooze"]
     clock.advance(timedelta(hours=19))
     assert "stretch" in (await chat.next_dm()).text

@@ -98,7 +98,7 @@ async def test_paused_reminder_does_not_fire(
     async with core.sessions() as session:
         goals = await session.scalar(select(Reminder.id).where(Reminder.text == "review goals"))
         statuses = (
-            await session.scalars(select(Delivery.status).where(Delivery.reminder_id == goals))
+            await session.scalars(select(Delivery.status).where(Delivery.subject_id == goals))
         ).all()
     assert statuses == ["cancelled"]
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from adapters.console.chat import ConsoleChat
 from bot import jobs
-from bot.app import Core
+from bot.app import RETENTION_AT, RETENTION_JOB, Core
+from bot.calendar import CalendarJob, build_scheduler
 from bot.clock import FakeClock
-from bot.scheduling import build_scheduler
 from bot.storage.tables import Delivery
 from tests.support.conversation import count, dispatcher_idle
 
@@ -23,20 +23,23 @@ async def test_sweep_removes_old_finished_deliveries_only(
     await chat.next_dm()
     await dispatcher_idle(core)  # the send is recorded, not just seen
     clock.advance(timedelta(days=31))
-    await jobs.retention_sweep()  # through the job function, as APScheduler calls it
+    await jobs.run(RETENTION_JOB)  # through the job function, as APScheduler calls it
     assert await count(core, Delivery, status="sent") == 0
     assert await count(core, Delivery, status="pending") == 1
 
 
 async def test_calendar_job_is_persistent_and_never_dropped_when_late(sqlite_url: str) -> None:
-    scheduler = build_scheduler(sqlite_url)
+    async def sweep() -> int:
+        return 0
+
+    scheduler = build_scheduler(sqlite_url, [CalendarJob(RETENTION_JOB, sweep, RETENTION_AT)])
     scheduler.start(paused=True)
     try:
         job = scheduler.get_job("retention-sweep")
         assert job is not None
-        assert job.func_ref == "bot.jobs:retention_sweep"
+        assert job.func_ref == "bot.jobs:run"
         assert job.misfire_grace_time is None and job.coalesce is True
-        assert job.args == () and job.kwargs == {}  # ids only; nothing pickled
+        assert job.args == (RETENTION_JOB,) and job.kwargs == {}  # ids only; nothing pickled
     finally:
         scheduler.shutdown(wait=False)
     database = sqlite_url.split("///", 1)[1]

@@ -13,9 +13,7 @@ README = Path(__file__).parents[2] / "README.md"
 
 def test_every_setting_is_in_the_readme_table() -> None:
     text = README.read_text()
-    missing = [
-        name for name in Settings.model_fields if f"`MENTORBOT_{name.upper()}`" not in text
-    ]
+    missing = [name for name in Settings.model_fields if f"`MENTORBOT_{name.upper()}`" not in text]
     assert missing == []
 
 

@@ -91,9 +91,7 @@ async def test_several_choices_at_once(chat: ConsoleChat, showcase: Showcase) ->
     assert mixed == ["Type numbers of one menu's choices, e.g. `1,3`."]
 
 
-async def test_a_choice_input_is_answered_by_number(
-    chat: ConsoleChat, showcase: Showcase
-) -> None:
+async def test_a_choice_input_is_answered_by_number(chat: ConsoleChat, showcase: Showcase) -> None:
     opened = await said(chat, "/survey")
     assert opened[:2] == ["📝 Weekly check-in", "  Your level [some] (type a number):"]
     assert "    [3] Senior" in opened

@@ -20,11 +20,10 @@ async def test_the_reminder_waits_for_the_members_next_visit(
     await discord_.fake.wait_until(
         lambda: any(c.status == 403 for c in discord_.fake.calls_to("POST", r"/channels/\d+/.*"))
     )
-    await core.dispatcher.idle.wait()
+    await core.queue.idle.wait()
     assert discord_.fake.dms(ann.id) == []
     record = await discord_.slash("reminders", ann)
     listing, notice = await discord_.settled(record, messages=2)
     assert "couldn't DM" in text_of(listing)  # recorded as undelivered, not retried
     assert is_ephemeral(notice) and "DMs are closed" in text_of(notice)
     assert "stretch" in text_of(notice)
-

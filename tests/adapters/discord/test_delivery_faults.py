@@ -54,7 +54,7 @@ async def test_an_outage_goes_back_to_the_core_which_retries_later(
     user = await _remind(discord_, clock)
     await discord_.fake.wait_until(lambda: _statuses(discord_) == [503])
     assert discord_.fake.dms(user) == []
-    await discord_.fake.wait_until(core.dispatcher.idle.is_set)  # the retry is booked
+    await discord_.fake.wait_until(core.queue.idle.is_set)  # the retry is booked
     clock.advance(timedelta(minutes=1))
     await discord_.fake.wait_until(lambda: len(discord_.fake.dms(user)) == 1)
     assert _statuses(discord_) == [503, 200]

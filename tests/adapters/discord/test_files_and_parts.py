@@ -33,9 +33,7 @@ async def shown(fake: FakeDiscord, core: Core) -> AsyncIterator[tuple[DiscordHar
 
 
 @pytest.fixture
-async def deferred(
-    fake: FakeDiscord, core: Core
-) -> AsyncIterator[tuple[DiscordHarness, Showcase]]:
+async def deferred(fake: FakeDiscord, core: Core) -> AsyncIterator[tuple[DiscordHarness, Showcase]]:
     """A core slower than `defer_after`: the answer is deferred, its files follow later."""
     showcase = Showcase()
     showcase.register(core.router)

@@ -26,9 +26,7 @@ async def test_an_interaction_sent_while_disconnected_is_answered_after_resume(
     fake.gateway.resumes_allowed.clear()
     await fake.gateway.drop()
     ann = discord_.member("ann")
-    record = await fake.interact(
-        p.APPLICATION_COMMAND, p.slash_data(fake.command("help"), {}), ann
-    )
+    record = await fake.interact(p.APPLICATION_COMMAND, p.slash_data(fake.command("help"), {}), ann)
     assert not fake.gateway.is_connected()
     fake.gateway.resumes_allowed.set()
     await fake.answered(record)

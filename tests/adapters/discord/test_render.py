@@ -50,8 +50,7 @@ def test_every_reply_part_has_a_renderer() -> None:
 def test_every_part_shows_up_in_the_message() -> None:
     [message] = render.render(EVERY_PART).messages
     assert message.content == (
-        "**Hi** _there_ `code` [docs](<https://example.org/x>) "
-        "<t:1795870800:F> (<t:1795870800:R>)"
+        "**Hi** _there_ `code` [docs](<https://example.org/x>) <t:1795870800:F> (<t:1795870800:R>)"
     )
     [embed] = message.embeds
     assert embed.fields[0].name == "Due" and embed.fields[0].value == "tomorrow"

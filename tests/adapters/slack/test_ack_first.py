@@ -67,12 +67,16 @@ async def test_a_slow_modal_submission_closes_and_answers_later(
     slack, gated = slow
     slack.runtime.app.ack_budget = 0.05  # instead of 2.5 s, so the test is quick
     view = slack.runtime.app.renderer.menu(
-        gated.router.catalogue, is_admin=False, metadata="", form_id="mentorbot.menu",
-        command_input="command", details_input="details",
+        gated.router.catalogue,
+        metadata="",
+        form_id="mentorbot.menu",
+        command_input="command",
+        details_input="details",
     )
 
-    ack = await slack.submit(view, {"command": "remind", "details": "in 1 hour stretch"},
-                             wait=False)
+    ack = await slack.submit(
+        view, {"command": "remind", "details": "in 1 hour stretch"}, wait=False
+    )
 
     assert ack.status == 200
     assert ack.body == {}  # the modal closes; the answer follows

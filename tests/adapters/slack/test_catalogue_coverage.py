@@ -9,24 +9,39 @@ from tests.support.slack import SlackDriver
 # Where each is exercised through the real Bolt app, in both modes.
 SCENARIOS = {
     "commands": {
-        "help": "test_slash_help", "remind": "test_slash_remind",
-        "reminders": "test_slash_reminders", "timezone": "test_slash_timezone",
-        "rolefit": "test_rolefit", "roles": "test_rolefit",
+        "help": "test_slash_help",
+        "remind": "test_slash_remind",
+        "reminders": "test_slash_reminders",
+        "timezone": "test_slash_timezone",
+        "rolefit": "test_rolefit",
+        "roles": "test_rolefit",
     },
     "actions": {
-        "rem.cancel": "test_button_cancel", "rem.follow": "test_button_follow",
-        "rem.page": "test_slash_reminders", "rem.edit": "test_button_edit_modal",
-        "rem.pause": "test_button_pause_resume_end", "rem.resume": "test_button_pause_resume_end",
-        "rem.end": "test_button_pause_resume_end", "rem.snooze10": "test_reminder_dm",
-        "rem.snooze60": "test_reminder_dm", "rem.snoozetomorrow": "test_reminder_dm",
-        "rem.snoozecustom": "test_reminder_dm", "rem.done": "test_reminder_dm",
+        "rem.cancel": "test_button_cancel",
+        "rem.follow": "test_button_follow",
+        "rem.page": "test_slash_reminders",
+        "rem.edit": "test_button_edit_modal",
+        "rem.pause": "test_button_pause_resume_end",
+        "rem.resume": "test_button_pause_resume_end",
+        "rem.end": "test_button_pause_resume_end",
+        "rem.snooze10": "test_reminder_dm",
+        "rem.snooze60": "test_reminder_dm",
+        "rem.snoozetomorrow": "test_reminder_dm",
+        "rem.snoozecustom": "test_reminder_dm",
+        "rem.done": "test_reminder_dm",
         "tz.pick": "test_slash_timezone",
-        "rf.answer": "test_rolefit", "rf.pick": "test_rolefit", "rf.back": "test_rolefit",
-        "rf.retake": "test_rolefit", "rf.start": "test_rolefit", "rf.remind": "test_rolefit",
-        "rf.role": "test_rolefit", "rf.resources": "test_rolefit",
+        "rf.answer": "test_rolefit",
+        "rf.pick": "test_rolefit",
+        "rf.back": "test_rolefit",
+        "rf.retake": "test_rolefit",
+        "rf.start": "test_rolefit",
+        "rf.remind": "test_rolefit",
+        "rf.role": "test_rolefit",
+        "rf.resources": "test_rolefit",
     },
     "forms": {
-        "rem.edit": "test_button_edit_modal", "rem.snooze": "test_reminder_dm",
+        "rem.edit": "test_button_edit_modal",
+        "rem.snooze": "test_reminder_dm",
         "rem.message": "test_message_shortcut",
     },
     "message actions": {"remind-message": "test_message_shortcut"},
@@ -36,8 +51,10 @@ SCENARIOS = {
 def test_every_catalogue_entry_has_a_slack_scenario(core: Core) -> None:
     router = core.router
     present = {
-        "commands": set(router.commands), "actions": set(router.actions),
-        "forms": set(router.forms), "message actions": set(router.message_actions),
+        "commands": set(router.commands),
+        "actions": set(router.actions),
+        "forms": set(router.forms),
+        "message actions": set(router.message_actions),
     }
     for kind, names in present.items():
         missing = names - set(SCENARIOS[kind])

@@ -112,9 +112,17 @@ async def test_two_selects_one_multi_with_descriptions(shown: Shown) -> None:
     assert "description" not in level["options"][0]
     chosen = [{"value": "mlops"}, {"value": "data"}]
     payload = {
-        "type": "block_actions", "trigger_id": "trigger-x", **_who(MEMBER),
-        "actions": [{"action_id": tracks["action_id"], "block_id": "b",
-                     "type": "multi_static_select", "selected_options": chosen}],
+        "type": "block_actions",
+        "trigger_id": "trigger-x",
+        **_who(MEMBER),
+        "actions": [
+            {
+                "action_id": tracks["action_id"],
+                "block_id": "b",
+                "type": "multi_static_select",
+                "selected_options": chosen,
+            }
+        ],
         "container": {"type": "message", "message_ts": "1.0", "channel_id": CHANNEL},
         "channel": {"id": CHANNEL, "name": "general"},
         "message": {"type": "message", "ts": "1.0", "text": ""},
@@ -125,7 +133,9 @@ async def test_two_selects_one_multi_with_descriptions(shown: Shown) -> None:
     clicked = showcase.last(ActionClicked)
     assert isinstance(clicked, ActionClicked)
     assert (clicked.action_id, clicked.value, clicked.values) == (
-        "show.tracks", "mlops", ("mlops", "data"),
+        "show.tracks",
+        "mlops",
+        ("mlops", "data"),
     )
     [answer] = [post.body for post in slack.fake.posted_to("multi")]
     assert answer["replace_original"] is True
@@ -160,28 +170,44 @@ async def test_an_autocompleting_option_left_out_is_offered_as_an_external_selec
     [menu] = block["elements"]
     assert menu["type"] == "external_select"
 
-    suggested = await slack.send("interactive", {
-        "type": "block_suggestion", "action_id": menu["action_id"], "block_id": block["block_id"],
-        "value": "torch", **_who(MEMBER),
-        "container": {"type": "message", "message_ts": "1.0", "channel_id": CHANNEL},
-        "channel": {"id": CHANNEL, "name": "general"},
-    })
+    suggested = await slack.send(
+        "interactive",
+        {
+            "type": "block_suggestion",
+            "action_id": menu["action_id"],
+            "block_id": block["block_id"],
+            "value": "torch",
+            **_who(MEMBER),
+            "container": {"type": "message", "message_ts": "1.0", "channel_id": CHANNEL},
+            "channel": {"id": CHANNEL, "name": "general"},
+        },
+    )
 
     assert [o["value"] for o in suggested.body["options"]] == ["pytorch basics"]
     assert suggested.body["options"][0]["text"]["text"] == "Pytorch Basics"
     typed = showcase.last(Autocomplete)
     assert isinstance(typed, Autocomplete) and (typed.command, typed.typed) == ("find", "torch")
 
-    picked = await slack.send("interactive", {
-        "type": "block_actions", "trigger_id": "trigger-y", **_who(MEMBER),
-        "actions": [{"action_id": menu["action_id"], "block_id": block["block_id"],
-                     "type": "external_select",
-                     "selected_option": {"value": "pytorch basics"}}],
-        "container": {"type": "message", "message_ts": "1.0", "channel_id": CHANNEL},
-        "channel": {"id": CHANNEL, "name": "general"},
-        "message": {"type": "message", "ts": "1.0", "text": ""},
-        "response_url": slack.fake.response_url("found"),
-    })
+    picked = await slack.send(
+        "interactive",
+        {
+            "type": "block_actions",
+            "trigger_id": "trigger-y",
+            **_who(MEMBER),
+            "actions": [
+                {
+                    "action_id": menu["action_id"],
+                    "block_id": block["block_id"],
+                    "type": "external_select",
+                    "selected_option": {"value": "pytorch basics"},
+                }
+            ],
+            "container": {"type": "message", "message_ts": "1.0", "channel_id": CHANNEL},
+            "channel": {"id": CHANNEL, "name": "general"},
+            "message": {"type": "message", "ts": "1.0", "text": ""},
+            "response_url": slack.fake.response_url("found"),
+        },
+    )
 
     assert picked.status == 200
     invoked = showcase.last(Invocation)

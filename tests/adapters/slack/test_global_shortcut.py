@@ -21,8 +21,9 @@ async def test_the_menu_lists_every_command(slack: SlackDriver) -> None:
 async def test_running_remind_from_the_menu_answers_by_dm(slack: SlackDriver) -> None:
     await slack.global_shortcut()
 
-    ack = await slack.submit(slack.last_view(), {"command": "remind",
-                                                 "details": "in 2 hours stretch"})
+    ack = await slack.submit(
+        slack.last_view(), {"command": "remind", "details": "in 2 hours stretch"}
+    )
 
     assert ack.status == 200
     dm = (await slack.fake.wait_calls("chat.postMessage"))[0].params

@@ -47,3 +47,22 @@ def test_http_mode_points_every_endpoint_at_slack_events() -> None:
 def test_http_mode_needs_a_url() -> None:
     with pytest.raises(ValueError):
         manifest(False, None)
+
+
+def test_the_manifest_needs_no_core_and_no_database() -> None:
+    """The catalogue comes from the feature list: `bot.app` (and so any engine) is never loaded."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from adapters.slack.manifest import manifest\n"
+        "app = manifest(True, None)\n"
+        "assert 'bot.app' not in sys.modules, 'a Core was built'\n"
+        "print(app['features']['slash_commands'][0]['usage_hint'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert {"remind", "reminders", "timezone", "help"} <= set(done.stdout.strip().split(" · "))

@@ -125,8 +125,9 @@ async def test_an_unreachable_slack_is_a_transient_failure() -> None:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     async with aiohttp.ClientSession() as session:
-        client = web_client(BOT_TOKEN, base_url=f"http://127.0.0.1:{port}/api/",
-                            session=session, policy=FAST)
+        client = web_client(
+            BOT_TOKEN, base_url=f"http://127.0.0.1:{port}/api/", session=session, policy=FAST
+        )
         with pytest.raises(DeliveryError) as failure:
             await SlackMessenger(client, Renderer()).send_direct(ALICE, Reply("hi"), key="k")
 

@@ -30,14 +30,16 @@ async def test_due_reminder_is_a_dm_with_snooze_and_done(
     assert dm["channel"] == f"D{MEMBER}"
     assert "*Reminder:* stretch" in all_text(dm)
     assert dm["text"].startswith("⏰ *Reminder:* stretch")
-    labels = [b["text"]["text"] for block in dm["blocks"] if block["type"] == "actions"
-              for b in block["elements"]]
+    labels = [
+        b["text"]["text"]
+        for block in dm["blocks"]
+        if block["type"] == "actions"
+        for b in block["elements"]
+    ]
     assert labels == ["Snooze 10 min", "1 hour", "Tomorrow 09:00", "Custom…", "Done"]
 
 
-async def test_snooze_replaces_the_dm_and_comes_back(
-    slack: SlackDriver, clock: FakeClock
-) -> None:
+async def test_snooze_replaces_the_dm_and_comes_back(slack: SlackDriver, clock: FakeClock) -> None:
     await slack.command("remind in 1 hour stretch")
     clock.advance(timedelta(hours=1))
     dm = await next_dm(slack)

@@ -59,8 +59,11 @@ def test_every_reply_part_renders() -> None:
         {"text": {"type": "plain_text", "text": "One", "emoji": True}, "value": "1"}
     ]
     assert blocks[4]["elements"][0] == {
-        "type": "button", "text": {"type": "plain_text", "text": "Cancel", "emoji": True},
-        "action_id": "rem.cancel~0", "value": "7", "style": "danger",
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Cancel", "emoji": True},
+        "action_id": "rem.cancel~0",
+        "value": "7",
+        "style": "danger",
     }
 
 
@@ -127,10 +130,14 @@ def test_block_count_stays_within_slacks_cap() -> None:
 
 def test_a_form_becomes_a_modal_within_limits() -> None:
     form = Form(
-        "rem.edit", "A title that is far too long for Slack",
-        (FormInput("when", "When?", placeholder="p" * 200, default="d", max_length=5000),
-         FormInput("what", "What?", multiline=True, required=False)),
-        submit_label="Save", context="42",
+        "rem.edit",
+        "A title that is far too long for Slack",
+        (
+            FormInput("when", "When?", placeholder="p" * 200, default="d", max_length=5000),
+            FormInput("what", "What?", multiline=True, required=False),
+        ),
+        submit_label="Save",
+        context="42",
     )
 
     modal = R.modal(form, '{"c":"42"}', intro="Pick a **time**")
@@ -181,8 +188,11 @@ def test_several_selects_one_multi_with_descriptions() -> None:
 
 def test_a_choice_input_is_a_static_select_in_the_modal() -> None:
     levels = (Choice("New", "new"), Choice("Senior", "senior", "10+ years"))
-    form = Form("f", "Check-in", (FormInput("level", "Level", kind="choice", choices=levels,
-                                            default="senior"),))
+    form = Form(
+        "f",
+        "Check-in",
+        (FormInput("level", "Level", kind="choice", choices=levels, default="senior"),),
+    )
     [level] = R.modal(form, "{}")["blocks"]
     element = level["element"]
     assert element["type"] == "static_select" and element["action_id"] == "level"
@@ -192,8 +202,9 @@ def test_a_choice_input_is_a_static_select_in_the_modal() -> None:
 
 def test_files_become_upload_items_with_typed_names() -> None:
     reply = Reply(attachments=(Attachment("weekly", b"png", "image/png"),))
-    assert R.file_uploads(reply) == [{"content": b"png", "filename": "weekly.png",
-                                      "title": "weekly"}]
+    assert R.file_uploads(reply) == [
+        {"content": b"png", "filename": "weekly.png", "title": "weekly"}
+    ]
 
 
 def test_a_missing_autocompleting_option_becomes_an_external_select() -> None:

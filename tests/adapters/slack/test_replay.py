@@ -22,12 +22,14 @@ async def test_a_replayed_click_cancels_once(slack: SlackDriver) -> None:
     confirmation = (await slack.command("remind in 1 hour stretch", channel="D0ALICE")).posts[0]
     cancel = button(confirmation, "rem.cancel")
     payload = {
-        "type": "block_actions", "trigger_id": "trigger-x", "response_url":
-        slack.fake.response_url("replayed"), "team": {"id": "T0FAKE"},
+        "type": "block_actions",
+        "trigger_id": "trigger-x",
+        "response_url": slack.fake.response_url("replayed"),
+        "team": {"id": "T0FAKE"},
         "user": {"id": "U0ALICE", "team_id": "T0FAKE"},
-        "channel": {"id": "D0ALICE"}, "container": {"type": "message", "channel_id": "D0ALICE"},
-        "actions": [{"action_id": cancel["action_id"], "value": cancel["value"],
-                     "type": "button"}],
+        "channel": {"id": "D0ALICE"},
+        "container": {"type": "message", "channel_id": "D0ALICE"},
+        "actions": [{"action_id": cancel["action_id"], "value": cancel["value"], "type": "button"}],
     }
 
     await slack.twice("interactive", payload)
@@ -40,12 +42,16 @@ async def test_a_replayed_click_cancels_once(slack: SlackDriver) -> None:
 async def test_a_replayed_modal_submission_saves_once(slack: SlackDriver, core: Core) -> None:
     await slack.global_shortcut()
     view = slack.last_view()
-    state = {"command": {"command": {"type": "static_select",
-                                     "selected_option": {"value": "remind"}}},
-             "details": {"details": {"type": "plain_text_input", "value": "in 2 hours stretch"}}}
-    payload = {"type": "view_submission", "team": {"id": "T0FAKE"},
-               "user": {"id": "U0ALICE", "team_id": "T0FAKE"},
-               "view": {**view, "id": "V1", "state": {"values": state}}}
+    state = {
+        "command": {"command": {"type": "static_select", "selected_option": {"value": "remind"}}},
+        "details": {"details": {"type": "plain_text_input", "value": "in 2 hours stretch"}},
+    }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0FAKE"},
+        "user": {"id": "U0ALICE", "team_id": "T0FAKE"},
+        "view": {**view, "id": "V1", "state": {"values": state}},
+    }
 
     await slack.twice("interactive", payload)
 
@@ -53,8 +59,12 @@ async def test_a_replayed_modal_submission_saves_once(slack: SlackDriver, core: 
 
 
 async def test_a_replayed_home_event_publishes_once(slack: SlackDriver) -> None:
-    payload = {"type": "event_callback", "team_id": "T0FAKE", "event_id": "Ev-once",
-               "event": {"type": "app_home_opened", "user": "U0ALICE", "tab": "home"}}
+    payload = {
+        "type": "event_callback",
+        "team_id": "T0FAKE",
+        "event_id": "Ev-once",
+        "event": {"type": "app_home_opened", "user": "U0ALICE", "tab": "home"},
+    }
 
     await slack.twice("event", payload)
 

@@ -18,9 +18,13 @@ from tests.support.slack import FAST, SIGNING_SECRET, slack_settings
 
 async def test_both_modes_can_run_at_once(core: Core, fake_slack: FakeSlack) -> None:
     settings = make_settings(
-        core.settings.database_url, slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN,
-        slack_signing_secret=SIGNING_SECRET, slack_api_url=fake_slack.api_url,
-        http_host="127.0.0.1", http_port=0,
+        core.settings.database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_app_token=APP_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        http_host="127.0.0.1",
+        http_port=0,
     )
     async with slack_running(core, settings, policy=FAST) as runtime:
         await fake_slack.socket.wait_connected()
@@ -40,8 +44,10 @@ async def test_run_slack_serves_until_cancelled(core: Core, fake_slack: FakeSlac
 
 @pytest.mark.parametrize(
     ("tokens", "missing"),
-    [({}, "MENTORBOT_SLACK_BOT_TOKEN"),
-     ({"slack_bot_token": BOT_TOKEN}, "MENTORBOT_SLACK_APP_TOKEN")],
+    [
+        ({}, "MENTORBOT_SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": BOT_TOKEN}, "MENTORBOT_SLACK_APP_TOKEN"),
+    ],
 )
 async def test_unusable_settings_say_what_is_missing(
     core: Core, tokens: dict[str, str], missing: str

@@ -58,8 +58,14 @@ async def test_a_request_older_than_five_minutes_gets_401(
 async def test_forged_button_clicks_and_events_get_401_too(http_slack: SlackDriver) -> None:
     for kind, payload in (
         ("interactive", {"type": "block_actions", "actions": [], "user": {"id": "U1"}}),
-        ("event", {"type": "event_callback", "event_id": "Ev1",
-                   "event": {"type": "app_home_opened", "user": "U1", "tab": "home"}}),
+        (
+            "event",
+            {
+                "type": "event_callback",
+                "event_id": "Ev1",
+                "event": {"type": "app_home_opened", "user": "U1", "tab": "home"},
+            },
+        ),
     ):
         raw = encode(kind, payload)
         ack = await http_slack.post(raw, signature="v0=" + "0" * 64)

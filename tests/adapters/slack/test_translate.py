@@ -9,8 +9,12 @@ from bot.router import CommandSpec, OptionSpec
 
 REMIND = CommandSpec("remind", "", (OptionSpec("when", ""), OptionSpec("what", "")), rest="when")
 LIST = CommandSpec("reminders", "", (OptionSpec("page", "", kind="integer"),), rest="page")
-ZONE = CommandSpec("timezone", "", (OptionSpec("zone", ""),
-                                    OptionSpec("workspace", "", kind="boolean")), rest="zone")
+ZONE = CommandSpec(
+    "timezone",
+    "",
+    (OptionSpec("zone", ""), OptionSpec("workspace", "", kind="boolean")),
+    rest="zone",
+)
 CATALOGUE = (REMIND, LIST, ZONE)
 WHO = Actor("slack", "T1", "U1")
 HERE = Place("C1", is_dm=False)
@@ -23,16 +27,19 @@ def invocation(text: str) -> tuple[str, dict[str, object]]:
 
 def test_free_text_goes_to_the_rest_option() -> None:
     assert invocation("remind in 5 days check the thread") == (
-        "remind", {"when": "in 5 days check the thread"}
+        "remind",
+        {"when": "in 5 days check the thread"},
     )
 
 
 def test_trailing_named_options_are_taken_apart() -> None:
     assert invocation("remind in 3 days what:stretch") == (
-        "remind", {"when": "in 3 days", "what": "stretch"}
+        "remind",
+        {"when": "in 3 days", "what": "stretch"},
     )
     assert invocation("timezone berlin workspace:yes") == (
-        "timezone", {"zone": "berlin", "workspace": True}
+        "timezone",
+        {"zone": "berlin", "workspace": True},
     )
     assert invocation("remind at 10:30 standup") == ("remind", {"when": "at 10:30 standup"})
 
@@ -50,7 +57,8 @@ def test_no_subcommand_means_help_and_unknown_ones_pass_through() -> None:
 
 def test_slack_entities_are_decoded_before_the_core_sees_them() -> None:
     assert invocation("remind tomorrow fix &lt;b&gt; &amp; c") == (
-        "remind", {"when": "tomorrow fix <b> & c"}
+        "remind",
+        {"when": "tomorrow fix <b> & c"},
     )
 
 
@@ -76,8 +84,13 @@ def test_modal_metadata_round_trips() -> None:
 
 
 def test_profile_fields_come_from_users_info() -> None:
-    user = {"id": "U1", "tz": "Asia/Tokyo", "is_admin": True, "real_name": "Ann",
-            "profile": {"display_name": ""}}
+    user = {
+        "id": "U1",
+        "tz": "Asia/Tokyo",
+        "is_admin": True,
+        "real_name": "Ann",
+        "profile": {"display_name": ""},
+    }
 
     assert translate.profile_from_user(user) == Profile("Asia/Tokyo", "Ann", True)
 
@@ -100,10 +113,15 @@ def test_places() -> None:
 
 
 def test_a_select_choice_arrives_as_the_chosen_value() -> None:
-    body = {"type": "block_actions", "user": {"id": "U1", "team_id": "T1"},
-            "channel": {"id": "C1"}, "response_url": "https://hooks.example/r",
-            "actions": [{"type": "static_select", "action_id": "pick~0",
-                         "selected_option": {"value": "v2"}}]}
+    body = {
+        "type": "block_actions",
+        "user": {"id": "U1", "team_id": "T1"},
+        "channel": {"id": "C1"},
+        "response_url": "https://hooks.example/r",
+        "actions": [
+            {"type": "static_select", "action_id": "pick~0", "selected_option": {"value": "v2"}}
+        ],
+    }
 
     clicked = translate.action_clicked(body, WHO)
 

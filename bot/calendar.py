@@ -1,6 +1,6 @@
 """APScheduler for the few, coarse calendar jobs (retention sweeps; weekly summaries later).
 
-Per-member deliveries do NOT go here: they are rows drained by `bot.dispatcher` (see
+Per-member deliveries do NOT go here: they are rows drained by `bot.queue` (see
 docs/adr/0001-due-row-dispatcher.md for the measurements). APScheduler 3 runs with its
 SQLAlchemy job store on the same database (a synchronous driver, so its rare work is tiny),
 deterministic job ids with `replace_existing`, and `misfire_grace_time=None` + `coalesce=True`
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -32,38 +34,56 @@ LEADER_RETRY = 15.0
 JOB_TABLE = "apscheduler_jobs"
 
 
-def build_scheduler(database_url: str) -> AsyncIOScheduler:
+@dataclass(frozen=True)
+class CalendarJob:
+    """A coarse job at fixed calendar times (UTC cron fields), e.g. a nightly sweep."""
+
+    id: str
+    run: jobs.JobRun
+    cron: dict[str, int | str] = field(default_factory=dict)  # CronTrigger fields
+
+
+def build_scheduler(database_url: str, calendar: Sequence[CalendarJob]) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=sync_url(database_url), tablename=JOB_TABLE)},
         job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         timezone=UTC,
     )
-    scheduler.add_job(
-        "bot.jobs:retention_sweep",
-        CronTrigger(hour=3, minute=17, timezone=UTC),
-        id="retention-sweep",
-        replace_existing=True,
-    )
+    for job in calendar:
+        scheduler.add_job(
+            "bot.jobs:run",
+            CronTrigger(timezone=UTC, **job.cron),
+            args=[job.id],
+            id=job.id,
+            replace_existing=True,
+        )
     return scheduler
 
 
 class CalendarJobs:
-    def __init__(self, engine: AsyncEngine, database_url: str, sweeper: jobs.Sweeper) -> None:
+    """Runs the calendar jobs in the one process that leads (always, on SQLite)."""
+
+    def __init__(
+        self, engine: AsyncEngine, database_url: str, calendar: Sequence[CalendarJob]
+    ) -> None:
         self.engine = engine
         self.database_url = database_url
-        self.sweeper = sweeper
+        self.calendar = tuple(calendar)
+        if len({job.id for job in self.calendar}) != len(self.calendar):
+            raise ValueError("two calendar jobs share an id")
         self.scheduler: AsyncIOScheduler | None = None
         self._leader: AsyncConnection | None = None
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        jobs.bind(self.sweeper)
+        for job in self.calendar:
+            jobs.bind(job.id, job.run)
         self._task = asyncio.create_task(self._lead(), name="mentorbot-calendar-jobs")
 
     async def _lead(self) -> None:
         while not await self._become_leader():
             await asyncio.sleep(LEADER_RETRY)
-        scheduler = build_scheduler(self.database_url)
+        scheduler = build_scheduler(self.database_url, self.calendar)
         scheduler.start()  # creates its table on first use: a few ms of blocking I/O, once
         self.scheduler = scheduler
         if self._leader is not None:  # worth telling only when several processes compete
@@ -88,4 +108,5 @@ class CalendarJobs:
         if self._leader is not None:
             await self._leader.close()
             self._leader = None
-        jobs.bind(None)
+        for job in self.calendar:
+            jobs.unbind(job.id)

@@ -45,7 +45,7 @@ async def test_two_dispatchers_never_claim_the_same_row(
         first.messengers["console"] = second.messengers["console"] = Recorder()  # type: ignore[assignment]
         clock.advance(timedelta(hours=1))
         claims = await asyncio.gather(
-            *(core.dispatcher.claim(clock.now()) for core in (first, second, first, second))
+            *(core.queue.claim(clock.now()) for core in (first, second, first, second))
         )
         every = [row for claim in claims for row in claim]
         assert len(every) == 60
@@ -64,14 +64,14 @@ async def test_crash_between_send_and_record_is_retried_once(
         await remind(core, "ada", "in 1 hour stretch")
         core.messengers["console"] = Recorder()  # type: ignore[assignment]
         clock.advance(timedelta(hours=1))
-        claimed = await core.dispatcher.claim(clock.now())
+        claimed = await core.queue.claim(clock.now())
         assert len(claimed) == 1  # ...and the process "dies" before sending or recording
-        assert await core.dispatcher.recover() == 0  # not stuck yet: another process may be sending
+        assert await core.queue.recover() == 0  # not stuck yet: another process may be sending
         clock.advance(timedelta(seconds=31))
-        assert await core.dispatcher.recover() == 1
-        assert await core.dispatcher.claim(clock.now()) == claimed
+        assert await core.queue.recover() == 1
+        assert await core.queue.claim(clock.now()) == claimed
         clock.advance(timedelta(seconds=31))
-        assert await core.dispatcher.recover() == 0  # the second crash is not retried again
+        assert await core.queue.recover() == 0  # the second crash is not retried again
         async with core.sessions() as session:
             row = await session.scalar(select(Delivery))
         assert row is not None and row.status == "failed"

@@ -1,9 +1,11 @@
-"""The `mentorbot` command line."""
+"""The `mentorbot` command line: the composition root, so it lives outside the core (`bot/`).
+
+It is the one place that knows both the core and the adapters; `bot/` never loads an adapter.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import logging
 import sys
@@ -55,8 +57,8 @@ async def _run(settings: Settings) -> None:
         typer.echo(f"Database: applied migrations {', '.join(applied)}.", err=True)
     else:
         typer.echo("Database: schema is up to date.", err=True)
-    # The core never imports adapters; the composition root is loaded by name here.
-    launch = importlib.import_module("adapters.launch")
+    from adapters import launch
+
     tune_gc()
     async with core:
         await launch.run_adapters(core, settings)
@@ -94,7 +96,8 @@ def discord_invite_url(
             "give --application-id or set MENTORBOT_DISCORD_APPLICATION_ID "
             "(Discord developer portal, General Information)."
         )
-    setup = importlib.import_module("adapters.discord.setup")
+    from adapters.discord import setup
+
     typer.echo(setup.invite_url(chosen))
 
 
@@ -106,7 +109,8 @@ def slack_manifest(
     http: str = typer.Option(None, "--http", help="Public base URL for HTTP mode."),
 ) -> None:
     """Print a ready Slack app manifest (JSON) to paste into api.slack.com/apps."""
-    manifest = importlib.import_module("adapters.slack.manifest")
+    from adapters.slack import manifest
+
     use_socket = socket_mode and not http
     typer.echo(json.dumps(manifest.manifest(use_socket, http), indent=2))
 
