@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
+from adapters.cli import app
 from bot import markup
-from bot.cli import app
 from bot.rolefit import content, views
 from bot.rolefit.ranking import rank
 from tests.unit.rolefit_personas import PERSONAS
