@@ -35,7 +35,12 @@ ROLEFIT = CommandSpec(
     "rolefit",
     "Which ML role fits you? Ten questions, a ranked answer with reasons",
     options=(
-        OptionSpec("view", "history to compare your results, retake to start over", max_length=20),
+        OptionSpec(
+            "view",
+            "history to compare your results, retake to start over",
+            choices=("history", "retake"),
+            max_length=20,
+        ),
     ),
     rest="view",
     usage="/rolefit · /rolefit history · /rolefit retake",
