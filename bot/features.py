@@ -111,9 +111,10 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     from bot.help import HelpFeature
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
+    from bot.resources.feature import ResourceFeature
     from bot.rolefit.feature import RolefitFeature
 
-    return (ProfileFeature, ReminderFeature, RolefitFeature, HelpFeature)
+    return (ProfileFeature, ReminderFeature, ResourceFeature, RolefitFeature, HelpFeature)
 
 
 def build(
