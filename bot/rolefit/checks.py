@@ -11,17 +11,25 @@ Each rule returns problems as sentences a content author can act on; an empty li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
+from pathlib import Path
+from typing import TypeVar
 
-from bot.rolefit.content import Questionnaire, RoleBook
+import yaml
+from pydantic import ValidationError
+
+from bot.content.loader import Problem, content_dir
+from bot.rolefit.content import Questionnaire, RoleBook, parse_questionnaire, parse_roles
 from bot.rolefit.ranking import options, rank, span
 
 EXHAUSTIVE_LIMIT = 300_000  # answer sets tried before giving up on a role (after the climb)
 
 Choice = tuple[str, ...]  # the answer ids chosen for one question
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -182,3 +190,28 @@ def _moves(
         rank(questionnaire, book, {**base, question_id: opt}).order[:3] for opt in options(question)
     }
     return len(tops) > 1
+
+
+def check_folder(folder: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """`mentorbot content check`'s part for role fit: both files' schema, then every rule."""
+    where = content_dir(folder)
+    found: list[Problem] = []
+    book = _parse(where, "roles.yaml", parse_roles, found)
+    quiz = _parse(where, "rolefit.yaml", parse_questionnaire, found)
+    if book is not None and quiz is not None:
+        found += [Problem("rolefit.yaml", "rules", message) for message in check(quiz, book)]
+    return found
+
+
+def _parse(folder: Path, name: str, parse: Callable[[str], T], found: list[Problem]) -> T | None:
+    try:
+        return parse((folder / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        found.append(Problem(name, "-", f"missing (looked in {folder})"))
+    except yaml.YAMLError as error:
+        found.append(Problem(name, "-", f"not valid YAML: {error}"))
+    except ValidationError as error:
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "file"
+            found.append(Problem(name, where, item["msg"]))
+    return None

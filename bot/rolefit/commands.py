@@ -23,9 +23,10 @@ from bot.flows import Flows, FlowSpec, Progress
 from bot.profile.service import MemberInfo
 from bot.reminders import views as reminder_views
 from bot.reminders.service import NewReminder, Reminders
+from bot.resources.library import library
 from bot.rolefit import content, views
 from bot.rolefit.content import Questionnaire, Role, RoleBook
-from bot.rolefit.library import NoLibrary, Shelf, level_of, picks
+from bot.rolefit.library import LibraryShelf, Shelf, level_of, picks
 from bot.rolefit.ranking import rank
 from bot.rolefit.service import Results
 from bot.router import CommandSpec, OptionSpec, Router
@@ -87,9 +88,10 @@ class RolefitCommands:
         shelf: Shelf | None = None,
     ) -> None:
         self.context = context
-        self.quiz = quiz or content.questionnaire()
-        self.book = book or content.roles()
-        self.shelf: Shelf = shelf or NoLibrary()
+        folder = context.settings.content_dir
+        self.quiz = quiz or content.questionnaire(folder)
+        self.book = book or content.roles(folder)
+        self.shelf: Shelf = shelf or LibraryShelf(library(folder))
         self.flows = Flows(context.clock.now)
         self.results = Results(context.clock.now)
         settings = context.settings

@@ -7,6 +7,7 @@ that need the two files together (every role reachable, every question able to c
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -14,7 +15,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+from bot.content.loader import content_dir
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,29}$")]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -166,13 +167,21 @@ def parse_questionnaire(text: str) -> Questionnaire:
     return Questionnaire.model_validate(yaml.safe_load(text))
 
 
-@cache
-def roles(directory: Path = CONTENT_DIR) -> RoleBook:
-    """The shipped role profiles (read once; content changes with a release)."""
-    return parse_roles((directory / "roles.yaml").read_text(encoding="utf-8"))
+def roles(configured: str | os.PathLike[str] | None = None) -> RoleBook:
+    """The role profiles in `configured` (or `MENTORBOT_CONTENT_DIR`, or the shipped ones)."""
+    return _roles(content_dir(configured).resolve())
+
+
+def questionnaire(configured: str | os.PathLike[str] | None = None) -> Questionnaire:
+    """The questionnaire in `configured` (or `MENTORBOT_CONTENT_DIR`, or the shipped one)."""
+    return _questionnaire(content_dir(configured).resolve())
 
 
 @cache
-def questionnaire(directory: Path = CONTENT_DIR) -> Questionnaire:
-    """The shipped questionnaire (read once)."""
-    return parse_questionnaire((directory / "rolefit.yaml").read_text(encoding="utf-8"))
+def _roles(folder: Path) -> RoleBook:
+    return parse_roles((folder / "roles.yaml").read_text(encoding="utf-8"))
+
+
+@cache
+def _questionnaire(folder: Path) -> Questionnaire:
+    return parse_questionnaire((folder / "rolefit.yaml").read_text(encoding="utf-8"))

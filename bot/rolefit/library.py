@@ -1,8 +1,9 @@
 """The seam between role fit and the resource library: "best resources for role R at level L".
 
 Role fit only needs a title, a link and a short note per resource; this module turns the
-member's answers into a level and asks the library. Until the library is part of the build,
-`NoLibrary` answers nothing and the result simply has no "Show resources" button.
+member's answers into a level and asks the library (`LibraryShelf`). `NoLibrary` answers
+nothing (a build without the library, or a test of the result without picks): the result then
+simply has no "Show resources" button.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from bot.resources.library import Library
 
 Level = str  # "beginner", "intermediate" or "advanced", as the resource library spells them
 
@@ -25,6 +28,19 @@ class Shelf(Protocol):
     def best_for(self, role_id: str, level: Level, limit: int) -> Sequence[ResourceLink]:
         """The library's best picks for `role_id` at `level`, best first."""
         ...
+
+
+class LibraryShelf:
+    """The resource library's curated picks (`bot.resources`), as role fit shows them."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def best_for(self, role_id: str, level: Level, limit: int) -> Sequence[ResourceLink]:
+        return [
+            ResourceLink(resource.title, resource.url, resource.why)
+            for resource in self.library.best_for(role_id, level, limit)
+        ]
 
 
 class NoLibrary:

@@ -221,3 +221,23 @@ async def test_the_role_option_autocompletes_from_labels_and_synonyms(core: Core
     assert [c.value for c in everything.choices] == [role.id for role in BOOK.roles]
     typo = await core.dispatch(Autocomplete("roles", "role", "reserch scientist", actor))
     assert typo.choices[0].value == "research-scientist"
+
+
+async def test_the_result_points_to_the_resource_library_at_the_members_level(
+    chat: ConsoleChat,
+) -> None:
+    from bot.resources.library import library
+
+    shelf = library()
+    result = await answer_all(chat, await chat.say("/rolefit"), FORECASTER.answers)
+    [first, second] = shelf.best_for("ml-engineer", "intermediate", 2)
+    assert f"Start with: {first.title} <{first.url}>; {second.title} <{second.url}>" in result.text
+
+    shown = await chat.say(result.button("Show resources"))
+    assert shown[0] == "Resources for your top roles (level: intermediate)"
+    for role_id in ("ml-engineer", "mlops-engineer", "data-scientist"):
+        for resource in shelf.best_for(role_id, "intermediate", 3):
+            assert f"• {resource.title} <{resource.url}> — {resource.why}" in shown.text
+    await chat.say("/as bob")
+    refused = await chat.say(result.button("Show resources"))
+    assert refused.text.startswith("⚠️ That result is not there any more")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import yaml
 from pydantic import ValidationError
 
+from bot.content.loader import content_dir
 from bot.rolefit import checks, content
 from bot.rolefit.content import SHARED_ROLE_IDS, Questionnaire, RoleBook
 from bot.rolefit.ranking import rank
@@ -15,7 +19,7 @@ QUIZ = content.questionnaire()
 
 
 def _raw(name: str) -> dict[str, object]:
-    data = yaml.safe_load((content.CONTENT_DIR / name).read_text(encoding="utf-8"))
+    data = yaml.safe_load((content_dir() / name).read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
@@ -132,3 +136,36 @@ def test_a_malformed_questionnaire_is_refused(change: object, message: str) -> N
     change(data)
     with pytest.raises(ValidationError, match=message):
         Questionnaire.model_validate(data)
+
+
+def test_content_check_runs_the_role_fit_rules_on_the_folder_it_checks(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    for name in ("resources.yaml", "topics.yaml", "roles.yaml", "rolefit.yaml"):
+        shutil.copy(content_dir() / name, tmp_path / name)
+    passed = CliRunner().invoke(app, ["content", "check", "--dir", str(tmp_path)])
+    assert passed.exit_code == 0, passed.output
+
+    data = _raw("rolefit.yaml")
+    questions = data["questions"]
+    assert isinstance(questions, list)
+    questions[0]["answers"][0]["weights"]["astronaut"] = 2
+    questions[1]["answers"][0]["text"] = "x" * 80
+    (tmp_path / "rolefit.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    failed = CliRunner().invoke(app, ["content", "check", "--dir", str(tmp_path)])
+    assert failed.exit_code == 1
+    assert "rolefit.yaml: questions.1.answers.0.text: String should have at most 75" in (
+        failed.output
+    )
+
+    questions[1]["answers"][0]["text"] = "Fine"
+    (tmp_path / "rolefit.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    failed = CliRunner().invoke(app, ["content", "check", "--dir", str(tmp_path)])
+    assert "rolefit.yaml: rules: answer `enjoy=modelling` weighs unknown role `astronaut`" in (
+        failed.output
+    )
+    (tmp_path / "rolefit.yaml").unlink()
+    missing = CliRunner().invoke(app, ["content", "check", "--dir", str(tmp_path)])
+    assert "rolefit.yaml: -: missing" in missing.output

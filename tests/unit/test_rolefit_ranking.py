@@ -103,3 +103,22 @@ def test_question_equals_answer_words_parse_with_commas_for_several_answers() ->
     for bad in (["maths"], ["=some"], ["maths="], ["maths=a", "maths=b"]):
         with pytest.raises(AnswerError):
             parse_pairs(bad)
+
+
+@pytest.mark.parametrize(
+    ("software", "background", "level"),
+    [
+        ("years", "software", "intermediate"),
+        ("scripts", "data-science", "intermediate"),
+        ("scripts", "academia", "intermediate"),
+        ("scripts", "devops", "beginner"),
+        ("little", "data-science", "beginner"),
+        ("little", "academia", "beginner"),
+    ],
+)
+def test_the_level_for_resource_picks_comes_from_what_the_member_has_done(
+    software: str, background: str, level: str
+) -> None:
+    from bot.rolefit.library import level_of
+
+    assert level_of({"software": (software,), "background": (background,)}) == level

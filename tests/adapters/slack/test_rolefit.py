@@ -114,6 +114,10 @@ async def test_remind_me_in_a_week_and_someone_elses_press(slack: SlackDriver) -
     assert "I'll remind you" in reminded.text and "Revisit your role fit" in reminded.text
     assert "Revisit your role fit" in (await slack.command("reminders", channel=DM)).text
 
+    shown = await slack.click(button(result, "rf.resources"), channel=DM)
+    assert "*Resources for your top roles* (level: intermediate)" in shown.text
+    assert "Designing Machine Learning Systems" in shown.text
+
 
 async def test_roles_offers_a_select_and_opens_a_profile(slack: SlackDriver) -> None:
     listing = await slack.command("roles", channel=CHANNEL)
