@@ -113,8 +113,16 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
     from bot.resources.feature import ResourceFeature
+    from bot.rolefit.feature import RolefitFeature
 
-    return (ProfileFeature, ReminderFeature, ResourceFeature, CheckinFeature, HelpFeature)
+    return (
+        ProfileFeature,
+        ReminderFeature,
+        ResourceFeature,
+        RolefitFeature,
+        CheckinFeature,
+        HelpFeature,
+    )
 
 
 def build(

@@ -27,6 +27,8 @@ from bot.flows import Flows, FlowSpec
 from bot.ids import parse_id
 from bot.profile.service import MemberInfo
 from bot.reminders.service import NewReminder, Reminders
+from bot.rolefit.content import roles
+from bot.rolefit.service import Results
 from bot.router import CommandSpec, OptionSpec, Router
 from bot.storage.tables import CheckinChannel, Workspace
 from bot.time import timefmt
@@ -147,7 +149,8 @@ class CheckinCommands:
         if not when:
             async with self.context.transaction(event.actor) as (session, member):
                 status = await self.checkins.status(session, member)
-            return reply(form=views.setup_form(status))
+                role = await self._rolefit_role(session, member)
+            return reply(form=views.setup_form(status, role_default=role))
         async with self.context.transaction(event.actor) as (session, member):
             current = await self.checkins.status(session, member)
             try:
@@ -296,6 +299,14 @@ class CheckinCommands:
             private=False,
         )
 
+    async def _rolefit_role(self, session: AsyncSession, member: MemberInfo) -> str:
+        """The best-fitting role of the member's latest `/rolefit` result, offered as the target."""
+        latest = await Results(self.context.clock.now).history(session, member, limit=1)
+        if not latest or not latest[0].scores:
+            return ""
+        role = roles().get(latest[0].top)
+        return role.label if role is not None else ""
+
     async def _workspace_zone(self, session: AsyncSession, member: MemberInfo) -> ZoneInfo:
         zone = await session.scalar(
             select(Workspace.default_tz).where(Workspace.id == member.workspace_id)
@@ -320,7 +331,8 @@ class CheckinCommands:
         await self._own_checkin(event)
         async with self.context.transaction(event.actor) as (session, member):
             status = await self.checkins.status(session, member)
-        return reply(form=views.setup_form(status))
+            role = await self._rolefit_role(session, member)
+        return reply(form=views.setup_form(status, role_default=role))
 
     async def _own_checkin(self, event: ActionClicked) -> None:
         async with self.context.transaction(event.actor) as (session, member):

@@ -6,7 +6,11 @@ from sqlalchemy import select
 
 from adapters.console.chat import ConsoleChat
 from bot.app import Core
+from bot.rolefit import content
+from bot.rolefit.ranking import rank
+from bot.rolefit.service import Results
 from bot.storage.tables import Checkin, Delivery
+from tests.unit.rolefit_personas import PERSONAS
 
 
 async def test_setup_with_a_phrase_queues_the_first_prompt(chat: ConsoleChat, core: Core) -> None:
@@ -46,3 +50,21 @@ async def test_a_time_that_is_not_weekly_is_explained(chat: ConsoleChat) -> None
 async def test_status_without_a_checkin_says_how_to_start(chat: ConsoleChat) -> None:
     answer = await chat.say("/checkin")
     assert "/checkin setup monday 9am" in answer.text
+
+
+async def test_the_setup_form_offers_the_latest_rolefit_result(
+    chat: ConsoleChat, core: Core
+) -> None:
+    quiz, book = content.questionnaire(), content.roles()
+    persona = PERSONAS[0]
+    ranking = rank(quiz, book, persona.answers)
+    async with core.context.transaction(chat.actor()) as (session, member):
+        await Results(core.clock.now).record(session, member, persona.answers, ranking)
+    top = book.get(ranking.scores[0].role_id)
+    assert top is not None
+    await chat.say("/checkin setup")
+    form = chat.replies[-1].form
+    assert form is not None
+    role = next(field for field in form.inputs if field.input_id == "role")
+    assert role.default == top.label
+    assert role.label == "Target role (from your /rolefit)"

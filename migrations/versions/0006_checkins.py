@@ -1,7 +1,7 @@
 """checkins: weekly check-ins, their weeks, and workspaces' accountability channels
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30 12:36:24.207838
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import bot.storage.types
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
