@@ -101,7 +101,7 @@ def setup_form(status: Status | None, *, role_default: str = "") -> Form:
             ),
             FormInput(
                 "role",
-                "Target role (from your /rolefit)" if role_default else "Target role (optional)",
+                "Target role (your role-fit result)" if role_default else "Target role (optional)",
                 placeholder=ROLE_NOTE,
                 default=(status.target_role if status else "") or role_default,
                 required=False,

@@ -67,4 +67,4 @@ async def test_the_setup_form_offers_the_latest_rolefit_result(
     assert form is not None
     role = next(field for field in form.inputs if field.input_id == "role")
     assert role.default == top.label
-    assert role.label == "Target role (from your /rolefit)"
+    assert role.label == "Target role (your role-fit result)"
