@@ -122,6 +122,22 @@ async def set_up(core: Core, platform: str, workspace: str, users: list[str]) ->
         )
 
 
+async def everyone_answers(core: Core) -> None:
+    """Between the weeks every member answers, as the service would record it (their nudges are
+    withdrawn), so week 2's burst is the prompts alone."""
+    from sqlalchemy import update
+
+    from bot.storage.tables import CheckinWeek, Delivery, DeliveryStatus
+
+    async with core.sessions.begin() as session:
+        await session.execute(update(CheckinWeek).values(status="answered", hours=3.0))
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.kind.in_(("checkin.nudge", "checkin.warning")))
+            .values(status=DeliveryStatus.CANCELLED)
+        )
+
+
 async def burst(
     core: Core, clock: FakeClock, at: datetime, delivered: Any, timeout: float = 1800
 ) -> float:
@@ -200,6 +216,8 @@ async def run_discord(directory: str, members: int, allowed_rate: float) -> int:
             fake.fault_ratio(rate_limited=0.05, server_error=0.01, retry_after=0.25)
             ids = users
             for week in (1, 2):
+                if week == 2:
+                    await everyone_answers(core)
                 before = len(fake.calls)
                 refused_before = Counter(fake.stats.refused)
                 budget_before = (client.budget.requests, client.budget.invalid)
@@ -259,6 +277,8 @@ async def run_slack(directory: str, members: int, allowed_rate: float) -> int:
         await set_up(core, "slack", "T0FAKE", users)
         fake.limit_rate(allowed_rate)
         for week in (1, 2):
+            if week == 2:
+                await everyone_answers(core)
             before, limited, taken = len(fake.calls), fake.rate_limited, len(fake.accepted)
 
             def posts() -> Counter[str]:
