@@ -100,6 +100,11 @@ def _check_sqlite_path(path: Path) -> None:
             f"the SQLite database's folder {folder} does not exist: create it, or point "
             "MENTORBOT_DATABASE_URL at a file in a folder that exists."
         )
+    if path.is_dir():
+        raise DatabaseSetupError(
+            f"the SQLite database {path} is a folder: point MENTORBOT_DATABASE_URL at a file, "
+            "e.g. sqlite+aiosqlite:///mentorbot.db."
+        )
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseSetupError(
             f"the SQLite database {path} is not writable by this user: fix its permissions, "
