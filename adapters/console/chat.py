@@ -6,6 +6,11 @@
     dm = await chat.next_dm()                            # awaited, never slept for
 
 Buttons show as numbered choices, forms ask field by field, DMs appear as they are delivered.
+Numbers are never reused. With `latest_only` (the terminal, `adapters.console.run`) only the
+latest screen's numbers press (an answer with buttons starts a screen; DMs that arrive join it):
+a number from further up is refused with where it was, and `3!` presses it anyway. Without it
+(the default, for tests of the core) any number shown presses its button, as on the platforms,
+where old messages keep their buttons.
 Meta commands: `/as NAME` acts as another local member, `/channel` and `/dm` switch between a
 shared channel and a DM with the bot, `/quit` leaves.
 """
@@ -19,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.console.render import form_prompt, form_value, multi_numbers, render
+from bot import markup
 from bot.app import Core
 from bot.chat import (
     ActionClicked,
@@ -123,15 +129,19 @@ class ConsoleChat:
         user: str = "you",
         in_channel: bool = False,
         output: Callable[[list[str]], None] | None = None,
+        latest_only: bool = False,
     ) -> None:
         self.core = core
+        self.latest_only = latest_only  # refuse numbers from earlier screens (the terminal)
         self.user = user
         self.place = _place(in_channel)
         self.output = output
         self.transcript: list[str] = []
         self.replies: list[Reply] = []  # every reply shown (answers and DMs), in order
         self.dms: asyncio.Queue[Said] = asyncio.Queue()
-        self.buttons: dict[int, tuple[Button, str]] = {}
+        self.buttons: dict[int, tuple[Button, str]] = {}  # every number ever shown
+        self.live: set[int] = set()  # the numbers on the latest screen: pressed when typed
+        self.shown_on: dict[int, str] = {}  # number -> the first line of its message
         self._numbers = itertools.count(1)
         self.messages: list[MessageRef] = []
         self.form: PendingForm | None = None
@@ -148,15 +158,22 @@ class ConsoleChat:
             self.output(lines)
 
     def show(self, reply: Reply, owner: str, *, shared: bool = False) -> Said:
+        """Render `reply`; its buttons join the screen (`live`) under numbers never used before."""
         shown: dict[str, int] = {}
+        numbers: list[int] = []
 
         def number(button: Button) -> int:
             value = next(self._numbers)
             self.buttons[value] = (button, owner)
             shown[button.label] = value
+            numbers.append(value)
             return value
 
         lines = render(reply, number, self.save)
+        message = markup.truncate(next((line for line in lines if line.strip()), ""), 60)
+        for value in numbers:
+            self.live.add(value)
+            self.shown_on[value] = message
         if reply.update:
             lines = ["(updated)", *lines]
         if reply.private and not self.place.is_dm and not shared:
@@ -200,6 +217,8 @@ class ConsoleChat:
 
     async def _send(self, event: Event) -> Said:
         response = await self.core.dispatch(event)
+        if any(_new_screen(reply) for reply in response.replies):
+            self.live.clear()  # what was on screen before is further up now: see `_press`
         said = Said()
         for reply in response.replies:
             if reply.form is not None:
@@ -243,8 +262,9 @@ class ConsoleChat:
         )
 
     def _event(self, text: str, actor: Actor) -> Event | list[str]:
-        if text.lstrip("#").isdigit():
-            return self._press(int(text.lstrip("#")), actor)
+        insist = text.endswith("!") and text[:-1].lstrip("#").isdigit()
+        if insist or text.lstrip("#").isdigit():
+            return self._press(int(text.rstrip("!").lstrip("#")), actor, insist=insist)
         numbers = multi_numbers(text)
         if numbers is not None:
             return self._choose(numbers, actor)
@@ -301,21 +321,46 @@ class ConsoleChat:
             return next((m for m in self.messages if m.message_id == rest), None)
         return self.messages[-1] if self.messages else None
 
-    def _press(self, number: int, actor: Actor) -> Event | list[str]:
+    def _press(self, number: int, actor: Actor, *, insist: bool = False) -> Event | list[str]:
+        """Press button `number` if it is on the latest screen (or the member insists: `3!`).
+
+        Numbers are never reused, so a number always means the button it was shown on; one
+        from further up is refused with where it was, since a terminal user reads the latest
+        answer and a stale number (a `#3` from half an hour ago) is most likely a slip.
+        """
         found = self.buttons.get(number)
         if found is None:
             return [f"There is no button [{number}]."]
         button, _owner = found
+        if self.latest_only and number not in self.live and not insist:
+            return [self._stale(number)]
         return ActionClicked(button.action_id, button.value, actor, self.place)
 
+    def _stale(self, number: int) -> str:
+        button = self.buttons[number][0]
+        return (
+            f"[{number}] {button.label} is on an earlier message ({self.shown_on[number]}), "
+            f"not the latest one. Type `{number}!` to press it anyway, or show it again "
+            "(e.g. `/reminders`)."
+        )
+
     def _choose(self, numbers: list[int], actor: Actor) -> Event | list[str]:
-        """Several choices of one multi-select at once (`1,3`)."""
+        """Several choices of one multi-select at once (`1,3`), from the latest screen."""
+        stale = [number for number in numbers if number in self.buttons and number not in self.live]
+        if self.latest_only and stale:
+            return [self._stale(stale[0])]
         found = [self.buttons.get(number) for number in numbers]
         chosen = [entry[0] for entry in found if entry is not None]
         if len(chosen) < len(numbers) or len({button.action_id for button in chosen}) != 1:
             return ["Type numbers of one menu's choices, e.g. `1,3`."]
         values = tuple(button.value for button in chosen)
         return ActionClicked(chosen[0].action_id, values[0], actor, self.place, values=values)
+
+
+def _new_screen(reply: Reply) -> bool:
+    """An answer that shows something to press, or redraws a message, replaces the screen."""
+    pressable = any(not b.url and not b.disabled for row in reply.buttons for b in row)
+    return pressable or bool(reply.selects) or reply.update
 
 
 def _place(in_channel: bool) -> Place:

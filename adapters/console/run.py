@@ -44,7 +44,7 @@ async def run_console(
             print("> ", end="", file=stdout)
         stdout.flush()
 
-    chat = ConsoleChat(core, user=core.settings.console_user, output=write)
+    chat = ConsoleChat(core, user=core.settings.console_user, output=write, latest_only=True)
     if interactive:
         write([f"mentorbot console — you are {chat.user}. {META_HELP}"])
     lines = read_lines(stdin, asyncio.get_running_loop())

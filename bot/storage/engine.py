@@ -48,7 +48,6 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 EXAMPLES = "sqlite+aiosqlite:///mentorbot.db or postgresql+asyncpg://user@host/dbname"
 DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
-POSTGRES_MODULES = ("asyncpg", "psycopg")  # the bot's driver, and APScheduler's (sync) one
 
 
 class DatabaseSetupError(Exception):
@@ -80,14 +79,14 @@ def check_url(url: str) -> None:
             f"(it starts with {parsed.drivername}://), e.g. {EXAMPLES}."
         )
     if backend == "postgresql":
-        for module in POSTGRES_MODULES:
-            try:
-                importlib.import_module(module)
-            except ImportError:
-                raise DatabaseSetupError(
-                    f"PostgreSQL needs its drivers ({module} is not installed): "
-                    "pip install 'mentorbot[postgres]'."
-                ) from None
+        try:  # the bot's driver, and APScheduler's (synchronous) one for the calendar jobs
+            importlib.import_module("asyncpg")
+            importlib.import_module("psycopg")
+        except ImportError as missing:
+            raise DatabaseSetupError(
+                f"PostgreSQL needs its drivers ({missing.name} is not installed): "
+                "pip install 'mentorbot[postgres]'."
+            ) from None
     database = sqlite_file(url)
     if database is not None:
         _check_sqlite_path(Path(database))
