@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from adapters.console.render import form_prompt, form_value, multi_numbers, render
+from adapters.console.render import form_prompt, form_value, multi_numbers, render, visible
 from bot import markup
 from bot.app import Core
 from bot.chat import (
@@ -40,6 +41,7 @@ from bot.chat import (
     Place,
     Recipient,
     Reply,
+    Response,
 )
 from bot.router import CommandSpec, options_from_text
 
@@ -48,6 +50,19 @@ META_HELP = (
     "Console: type `/help` for commands, a number to press a button, "
     "`/as NAME` to act as someone else, `/channel` or `/dm` to switch, `/quit` to leave."
 )
+CONSOLE_HELP = [
+    "Console commands:",
+    "• a number, e.g. `3`: press button [3] of the latest answer (`3!` presses one further up)",
+    "• `/as NAME`: act as another local member (to try “Remind me too”)",
+    "• `/channel`, `/dm`: talk in the shared #general or in a DM with mentorbot",
+    "• in a form: Enter skips an optional field, `/cancel` leaves the form",
+    "• `/quit` (or Ctrl-D, Ctrl-C): leave",
+]
+META = ("as", "channel", "dm", "console", "quit", "exit", "cancel")
+# "remind me in 5 minutes to stretch": what people type to a bot, read as `/remind ...`.
+PLAIN_REMIND = re.compile(r"(?:please\s+)?remind\s*me\b[\s,:]*(?P<rest>.*)", re.I | re.S)
+ABOUT_THIS = frozenset({"about this", "about that", "about it"})  # the message just said
+PLAIN_HELP = frozenset({"help", "help me", "?", "commands", "menu", "what can you do"})
 
 
 class Said(list[str]):
@@ -108,7 +123,7 @@ class ConsoleMessenger:
         self._ids = itertools.count(1)
 
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
-        dm = Said([f"📬 DM to {recipient.user_id}:"])
+        dm = Said([visible(f"📬 DM to {recipient.user_id}:")])
         dm.add(self.chat.show(reply, owner=recipient.user_id))
         self.chat.emit(dm)
         self.chat.dms.put_nowait(dm)
@@ -116,7 +131,7 @@ class ConsoleMessenger:
 
     async def post(self, channel: Channel, reply: Reply, *, key: str) -> str:
         """A post in a shared channel: anyone at the console may press its buttons."""
-        header = f"📣 #{channel.channel_id}:"
+        header = visible(f"📣 #{channel.channel_id}:")
         self.chat.emit([header, *self.chat.show(reply, owner="", shared=True)])
         return f"post{next(self._ids)}"
 
@@ -211,12 +226,16 @@ class ConsoleChat:
 
     def _note(self, lines: list[str]) -> Said:
         """A line of the console's own (not the bot's): shown, and returned like an answer."""
-        said = Said(lines)
+        said = Said(visible(line) for line in lines)  # it may quote what was typed
         self.emit(said)
         return said
 
     async def _send(self, event: Event) -> Said:
         response = await self.core.dispatch(event)
+        if isinstance(event, Invocation) and event.command == "help":
+            private = all(reply.private for reply in response.replies)
+            console = Reply("\n".join(CONSOLE_HELP), private=private)
+            response = Response(replies=(*response.replies, console), choices=response.choices)
         if any(_new_screen(reply) for reply in response.replies):
             self.live.clear()  # what was on screen before is further up now: see `_press`
         said = Said()
@@ -228,7 +247,7 @@ class ConsoleChat:
             else:
                 said.add(self.show(reply, owner=event.actor.user_id))
         for choice in response.choices:
-            said.append(f"  {choice.label}")
+            said.append(visible(f"  {choice.label}"))
         self.emit(said)
         return said
 
@@ -272,6 +291,9 @@ class ConsoleChat:
         if triggered is not None and triggered.rest is not None:
             return Invocation(triggered.name, {triggered.rest: text}, actor, self.place)
         if not text.startswith("/"):
+            understood = self._plain_command(text, actor)
+            if understood is not None:
+                return understood
             ref = MessageRef(
                 f"m{len(self.messages) + 1}",
                 self.place.channel_id,
@@ -279,7 +301,9 @@ class ConsoleChat:
                 author_id=actor.user_id,
             )
             self.messages.append(ref)
-            return [f"({actor.user_id} said it as message {ref.message_id})"]
+            said = f"({actor.user_id} said it as message {ref.message_id})"
+            hint = self._command_hint(text)
+            return [said, hint] if hint else [said]
         name, _, rest = text[1:].partition(" ")
         name = name.lower()
         rest = rest.strip()
@@ -293,6 +317,32 @@ class ConsoleChat:
             return Invocation(name, {}, actor, self.place, message=message)
         spec = self.core.router.spec(name)
         return Invocation(name, options_from_text(spec, rest), actor, self.place)
+
+    def _plain_command(self, text: str, actor: Actor) -> Event | list[str] | None:
+        """Plain text that reads like a command: `remind me ...` and `help` are understood."""
+        wanted = PLAIN_REMIND.fullmatch(text)
+        remind = self.core.router.spec("remind")
+        if wanted is not None and remind is not None and remind.rest is not None:
+            rest = wanted["rest"].strip()
+            if not rest:
+                return ["Tell me when and what, e.g. `remind me in 5 minutes to stretch`."]
+            if rest.lower().rstrip(".!") in ABOUT_THIS and self.messages:
+                return Invocation("remind-message", {}, actor, self.place, self.messages[-1])
+            return Invocation(remind.name, {remind.rest: rest}, actor, self.place)
+        if text.lower().strip(" ?!.") in PLAIN_HELP or text.strip() == "?":
+            return Invocation("help", {}, actor, self.place)
+        return None
+
+    def _command_hint(self, text: str) -> str | None:
+        """For a message that starts like a command without its `/`: the command to type."""
+        first, _, rest = text.partition(" ")
+        name = first.lower().rstrip(":,.!?")
+        if name in ("quit", "exit"):
+            return "To leave, type `/quit`."
+        if self.core.router.spec(name) is None and name not in META:
+            return None
+        typed = f"/{name} {rest.strip()}".strip()
+        return f"To run it as a command, type `{markup.truncate(typed, 80)}` (with the /)."
 
     def _triggered(self, text: str) -> CommandSpec | None:
         """The command a plain message starts with a trigger of (`RemindMe! 2 weeks ...`)."""
