@@ -118,6 +118,7 @@ async def linger(
         earliest = await core.queue.earliest_due()
         now = core.clock.now()
         if earliest is None or earliest - now > horizon:
+            await _settled(core)
             return
         if write is not None and earliest != announced:
             announced = earliest
@@ -136,6 +137,13 @@ async def linger(
             if again is None or again > core.clock.now():
                 break
             await asyncio.sleep(0.02)
+
+
+async def _settled(core: Core, timeout: float = 10.0) -> None:
+    """Let a delivery pass in progress record what it sent before the core closes (else a DM
+    already shown could stay `sending` and be retried on the next start)."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(core.queue.idle.wait(), timeout)
 
 
 def _duration(seconds: int) -> str:
