@@ -96,8 +96,8 @@ async def run_adapters(core: Core, settings: Settings) -> None:
         await run_supervised(adapters, fatal=tuple(fatal))
     except tuple(fatal) as error:
         raise SetupError(
-            f"{error} ({type(error).__name__}): check the platform's token and settings "
-            "(docs/discord-setup.md, docs/slack-setup.md)."
+            f"{type(error).__name__}: {error} (check the platform's token and settings: "
+            "docs/discord-setup.md, docs/slack-setup.md)."
         ) from error
 
 
@@ -147,8 +147,7 @@ async def supervise(
             await adapter()
             outcome = "stopped"
         except fatal:
-            log.critical("the %s adapter cannot start; check its settings", name)
-            raise
+            raise  # no restart can fix it: `run_adapters` reports it as a `SetupError`
         except Exception:
             log.exception("the %s adapter failed", name)
             outcome = "failed"

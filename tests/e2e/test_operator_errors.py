@@ -81,6 +81,15 @@ def test_a_token_without_its_extra_says_which_to_install(
     assert not (tmp_path / "bot.db").exists()  # refused before the database was touched
 
 
+def test_a_platform_that_cannot_start_says_why(tmp_path: Path) -> None:
+    result = mentorbot(tmp_path, "run", slack_bot_token="xoxb-1", log_level="WARNING")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("mentorbot: SlackNotConfigured: set MENTORBOT_SLACK_APP_TOKEN")
+    assert "docs/slack-setup.md" in last
+
+
 def test_postgresql_without_its_driver(tmp_path: Path) -> None:
     url = "postgresql+asyncpg://mentorbot@127.0.0.1/mentorbot"
     line = one_line(mentorbot(tmp_path, "run", blocked="asyncpg", database_url=url))
