@@ -392,6 +392,7 @@ class DeliveryQueue:
                 .join(Workspace, Workspace.id == Delivery.workspace_id)
                 .outerjoin(Member, Member.id == Delivery.member_id)
                 .where(Delivery.id.in_(ids))
+                .order_by(Delivery.due_at, Delivery.id)
             )
             due = [
                 Due(
@@ -423,10 +424,19 @@ class DeliveryQueue:
             messages: dict[int, Reply | Outcome] = {}
             for name, group in _by_kind(due, lambda item: item.kind).items():
                 messages.update(await self._compose(session, name, group))
-        outcomes = await asyncio.gather(
-            *(self._send_one(item, messages.get(item.id)) for item in due)
-        )
-        return due, list(outcomes)
+        # Overdue rows go out in due order: sends start in due order (the rate limiter serves
+        # first come, first served) and one destination's messages go one after another.
+        outcomes: dict[int, Outcome] = {}
+
+        async def in_turn(items: list[Due]) -> None:
+            for item in items:
+                outcomes[item.id] = await self._send_one(item, messages.get(item.id))
+
+        turns: dict[tuple[int | None, str | None], list[Due]] = {}
+        for item in due:
+            turns.setdefault((item.member_id, item.channel_id), []).append(item)
+        await asyncio.gather(*(in_turn(items) for items in turns.values()))
+        return due, [outcomes[item.id] for item in due]
 
     async def _compose(
         self, session: AsyncSession, name: str, group: Sequence[Due]

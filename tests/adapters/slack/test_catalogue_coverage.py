@@ -18,6 +18,7 @@ SCENARIOS = {
     "actions": {
         "rem.cancel": "test_button_cancel",
         "rem.follow": "test_button_follow",
+        "rem.leave": "test_button_follow",
         "rem.page": "test_slash_reminders",
         "rem.edit": "test_button_edit_modal",
         "rem.pause": "test_button_pause_resume_end",
