@@ -14,6 +14,8 @@ SCENARIOS = {
         "reminders": "test_slash_reminders",
         "timezone": "test_slash_timezone",
         "resources": "test_resources",
+        "rolefit": "test_rolefit",
+        "roles": "test_rolefit",
     },
     "actions": {
         "rem.cancel": "test_button_cancel",
@@ -39,6 +41,14 @@ SCENARIOS = {
         "rs.remind": "test_resources",
         "rs.approve": "test_resources",
         "rs.reject": "test_resources",
+        "rf.answer": "test_rolefit",
+        "rf.pick": "test_rolefit",
+        "rf.back": "test_rolefit",
+        "rf.retake": "test_rolefit",
+        "rf.start": "test_rolefit",
+        "rf.remind": "test_rolefit",
+        "rf.role": "test_rolefit",
+        "rf.resources": "test_rolefit",
     },
     "forms": {
         "rem.edit": "test_button_edit_modal",
