@@ -57,9 +57,13 @@ class Messenger(Protocol):
 class RateLimiter:
     """Token bucket plus a concurrency bound, one per platform."""
 
-    def __init__(self, rate_per_second: float, concurrency: int) -> None:
+    def __init__(
+        self, rate_per_second: float, concurrency: int, *, burst: float | None = None
+    ) -> None:
         self.rate = rate_per_second
-        self.capacity = max(1.0, rate_per_second)
+        # A second's worth by default; a smaller burst spaces requests evenly, so bunching on
+        # the way (a busy event loop, a slow connection) cannot exceed the platform's window.
+        self.capacity = max(1.0, rate_per_second if burst is None else burst)
         self._tokens = self.capacity
         self._updated = time.monotonic()
         self._lock = asyncio.Lock()

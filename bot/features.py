@@ -108,13 +108,21 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     row), so a member's data is deleted in reverse order. Imported inside the function because
     the features themselves import this module.
     """
+    from bot.checkins.feature import CheckinFeature
     from bot.help import HelpFeature
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
     from bot.resources.feature import ResourceFeature
     from bot.rolefit.feature import RolefitFeature
 
-    return (ProfileFeature, ReminderFeature, ResourceFeature, RolefitFeature, HelpFeature)
+    return (
+        ProfileFeature,
+        ReminderFeature,
+        ResourceFeature,
+        RolefitFeature,
+        CheckinFeature,
+        HelpFeature,
+    )
 
 
 def build(

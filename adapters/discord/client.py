@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import commands, render, respond, translate
+from adapters.discord.messenger import REQUESTS_PER_SECOND, RequestBudget
 from adapters.discord.translate import Scope
 from bot.app import CorePort
 from bot.chat import Event, Response
@@ -39,6 +40,7 @@ class Options:
     autocomplete_timeout: float = 2.5  # autocomplete cannot be deferred: answer empty instead
     identify_spacing: float = 5.0  # Discord's pause between two shards' IDENTIFYs
     guild_ready_timeout: float = 2.0
+    requests_per_second: float = REQUESTS_PER_SECOND  # every REST request, not only DMs
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Options:
@@ -78,7 +80,9 @@ class MentorClient(discord.AutoShardedClient):
         sharding: dict[str, Any] = {"shard_count": self.options.shard_count}
         if self.options.shard_ids:
             sharding["shard_ids"] = list(self.options.shard_ids)
+        self.budget = RequestBudget(self.options.requests_per_second)
         super().__init__(
+            http_trace=self.budget.trace(),
             intents=intents(),
             **sharding,
             allowed_mentions=render.ALLOWED_MENTIONS,

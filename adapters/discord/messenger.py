@@ -6,6 +6,12 @@ send is retried (after a cut connection, or after a crash). discord.py already w
 retries 5xx; what still fails is mapped to `DeliveryError` for the core's own backoff: closed DMs
 (50007) are permanent, rate limits carry `retry_after`. Connections cut before an answer are
 retried here a few times with backoff, which the nonce makes harmless.
+
+`RequestBudget` paces every REST request the client makes (opening a DM channel, the send, and
+discord.py's own retries after a 429 or a 5xx), not only each DM: Discord allows 50 requests a
+second per bot and bans an IP for an hour after 10,000 invalid requests (401, 403, 429) in ten
+minutes, so a 429 is a failure of our pacing, counted, and a global one pauses every request.
+Interaction answers are exempt: Discord does not count them, and they must arrive within 3 s.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import discord
 from adapters.discord import render
 from adapters.discord.respond import send_kwargs
 from bot.chat import Channel, Recipient, Reply
-from bot.delivery import DeliveryError
+from bot.delivery import DeliveryError, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,53 @@ DM_CLOSED = 50007
 UNKNOWN_CHANNEL = 10003
 MAX_NONCE = 25
 _CONNECTION_ERRORS = (aiohttp.ClientConnectionError, asyncio.TimeoutError, ConnectionError)
+REQUESTS_PER_SECOND = 49.0  # Discord's global limit is 50: keep a little room
+_EXEMPT = ("/interactions/", "/webhooks/")
+_INVALID = (401, 403, 429)
+
+
+class RequestBudget:
+    """A token bucket every REST request of the client takes a token from (an aiohttp trace)."""
+
+    def __init__(self, rate: float = REQUESTS_PER_SECOND) -> None:
+        self.limiter = RateLimiter(rate, concurrency=1, burst=max(1.0, rate / 10))
+        self.requests = 0
+        self.invalid = 0  # 401/403/429: what Discord's IP ban counts
+        self.rate_limited = 0
+
+    def trace(self) -> aiohttp.TraceConfig:
+        """Pass to `discord.Client(http_trace=...)`: every request waits for its token."""
+        config = aiohttp.TraceConfig()
+        config.on_request_start.append(self._start)
+        config.on_request_end.append(self._end)
+        return config
+
+    async def _start(
+        self,
+        _session: aiohttp.ClientSession,
+        _context: Any,
+        params: aiohttp.TraceRequestStartParams,
+    ) -> None:
+        if any(part in params.url.path for part in _EXEMPT):
+            return
+        await self.limiter.acquire()
+        self.requests += 1
+
+    async def _end(
+        self, _session: aiohttp.ClientSession, _context: Any, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        status = params.response.status
+        if status not in _INVALID:
+            return
+        self.invalid += 1
+        if status != 429:
+            return
+        self.rate_limited += 1
+        headers = params.response.headers
+        wait = _retry_after(params.response)
+        log.warning("Discord answered 429 (our pacing was off): %s %s", params.method, params.url)
+        if headers.get("X-RateLimit-Global") or headers.get("X-RateLimit-Scope") == "global":
+            self.limiter.pause(wait)
 
 
 def nonce(key: str, part: int = 0) -> str:

@@ -32,7 +32,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import Renderer
 from bot.chat import Channel, Recipient, Reply
-from bot.delivery import DeliveryError
+from bot.delivery import DeliveryError, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,9 @@ MISCONFIGURED = frozenset(
     }
 )
 MISCONFIGURED_RETRY = 300.0
+# Web API calls a second for deliveries (conversations.open, chat.postMessage, uploads): Slack's
+# chat.postMessage allows about one a second per channel plus a workspace-wide limit.
+CALLS_PER_SECOND = 20.0
 DEFAULT_RETRY_AFTER = 30.0
 
 
@@ -187,10 +190,19 @@ class SlackMessenger:
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, renderer: Renderer) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        renderer: Renderer,
+        *,
+        calls_per_second: float = CALLS_PER_SECOND,
+    ) -> None:
         self.client = client
         self.renderer = renderer
         self._channels: dict[str, str] = {}
+        # Every call a delivery makes takes a token first; a 429 (our pacing failed) pauses all.
+        self.budget = RateLimiter(calls_per_second, 1, burst=max(1.0, calls_per_second / 10))
+        self.rate_limited = 0
 
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
         """Returns `channel:ts`, which identifies a Slack message."""
@@ -199,7 +211,7 @@ class SlackMessenger:
             sent = await self._post(channel, reply)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             self._channels.pop(recipient.user_id, None)
-            failure = delivery_error(error)
+            failure = self._paced(delivery_error(error))
             log.info("DM to %s failed (%s): %s", recipient.user_id, key, failure.reason)
             raise failure from error
         return sent
@@ -209,11 +221,19 @@ class SlackMessenger:
         try:
             return await self._post(channel.channel_id, reply)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            failure = delivery_error(error)
+            failure = self._paced(delivery_error(error))
             log.info("post to %s failed (%s): %s", channel.channel_id, key, failure.reason)
             raise failure from error
 
+    def _paced(self, failure: DeliveryError) -> DeliveryError:
+        """A 429 means our pacing was off: count it and let nobody call until Retry-After."""
+        if failure.reason == "ratelimited" and failure.retry_after:
+            self.rate_limited += 1
+            self.budget.pause(failure.retry_after)
+        return failure
+
     async def _post(self, channel: str, reply: Reply) -> str:
+        await self.budget.acquire()
         sent = await self.client.chat_postMessage(
             channel=channel, unfurl_links=False, unfurl_media=False, **self.renderer.message(reply)
         )
@@ -223,6 +243,7 @@ class SlackMessenger:
     async def upload(self, channel: str, reply: Reply) -> None:
         """The reply's files, shared in `channel` (nothing to do without files)."""
         if reply.attachments:
+            await self.budget.acquire()
             await self.client.files_upload_v2(
                 channel=channel, file_uploads=self.renderer.file_uploads(reply)
             )
@@ -230,6 +251,7 @@ class SlackMessenger:
     async def dm_channel(self, user_id: str) -> str:
         channel = self._channels.get(user_id)
         if channel is None:
+            await self.budget.acquire()
             opened = await self.client.conversations_open(users=user_id)
             channel = str(opened["channel"]["id"])
             self._channels[user_id] = channel

@@ -167,6 +167,22 @@ def _cross_check(
             labels.setdefault(label, n.id)
 
 
+def _check_checkin(folder: Path, problems: list[Problem]) -> None:
+    """The weekly check-in's questions (their schema lives with the feature)."""
+    from bot.checkins.content import ContentError as CheckinError
+    from bot.checkins.content import parse
+
+    path = folder / "checkin.yaml"
+    if not path.exists():
+        return  # a community copy without its own questions keeps the shipped ones
+    try:
+        parse(path.read_text(encoding="utf-8"), path.name)
+    except OSError as error:
+        problems.append(Problem("checkin.yaml", "-", f"cannot read it: {error.strerror}"))
+    except CheckinError as error:
+        problems.append(Problem("checkin.yaml", "questions", str(error)))
+
+
 def _gather(folder: Path) -> tuple[Content, list[Problem]]:
     problems: list[Problem] = []
     topics = list(_validate("topics.yaml", Topic, _read(folder, "topics", problems), problems))
@@ -175,6 +191,7 @@ def _gather(folder: Path) -> tuple[Content, list[Problem]]:
         _validate("resources.yaml", Resource, _read(folder, "resources", problems), problems)
     )
     _cross_check(resources, topics, roles, problems)
+    _check_checkin(folder, problems)
     content = Content(tuple(resources), tuple(topics), tuple(roles), source=str(folder))
     return content, problems
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -95,6 +96,73 @@ class ReminderFollower(Base):
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Checkin(Base):
+    """A member's weekly check-in: when it is due in their zone, their goal, and its state.
+
+    The prompts themselves are `checkin.*` rows in `deliveries`; each week's answer is a
+    `CheckinWeek`.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(200))  # weekly RRULE in the member's wall time
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    goal: Mapped[str] = mapped_column(String(300), default="")
+    target_role: Mapped[str] = mapped_column(String(100), default="")
+    share: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))  # active | paused | stopped
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    quiet_start: Mapped[int] = mapped_column(Integer, default=22 * 60)  # minutes after midnight
+    quiet_end: Mapped[int] = mapped_column(Integer, default=8 * 60)
+    nudge_hours: Mapped[int] = mapped_column(Integer, default=24)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CheckinWeek(Base):
+    """One week of one member's check-in: prompted at `occurrence`, then answered, skipped
+    (with a reason) or missed. Streaks are counted from these rows."""
+
+    __tablename__ = "checkin_weeks"
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "occurrence"),
+        Index("ix_checkin_weeks_workspace_occurrence", "workspace_id", "occurrence"),
+        Index("ix_checkin_weeks_member_occurrence", "member_id", "occurrence"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    occurrence: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # open | answered | skipped | missed
+    answers: Mapped[str] = mapped_column(Text, default="{}")  # question id -> text, as JSON
+    hours: Mapped[float | None] = mapped_column(Float)
+    confidence: Mapped[int | None] = mapped_column(Integer)
+    skip_reason: Mapped[str | None] = mapped_column(String(200))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CheckinChannel(Base):
+    """A workspace's accountability channel and the local time of its weekly digest."""
+
+    __tablename__ = "checkin_channels"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_id: Mapped[str] = mapped_column(String(64))
+    digest_weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    digest_hour: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DeliveryStatus(StrEnum):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import mimetypes
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -23,6 +24,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
+
+from tests.fakes.discord_ratelimits import GlobalRate
 
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
@@ -88,6 +91,9 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self._rate: GlobalRate | None = None
+        self.rate_limited = 0  # 429s sent because calls came faster than `limit_rate` allows
+        self.accepted: list[Call] = []  # calls answered ok: true
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -141,6 +147,11 @@ class FakeSlack:
         for _ in range(times):
             self._faults[method].append(Fault(status, headers, error))
 
+    def limit_rate(self, rate: float) -> None:
+        """Allow `rate` Web API calls a second (bursts of one second's worth); above it answer
+        429 with `Retry-After` (whole seconds, as Slack does)."""
+        self._rate = GlobalRate(rate)
+
     def user(self, user_id: str, *, tz: str | None = None, **extra: Any) -> None:
         """Give `users.info` a specific profile for `user_id`."""
         self.users[user_id] = _user(user_id, tz, **extra)
@@ -192,6 +203,13 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth else params.pop("token", None)
         self.calls.append(Call(method, params, token))
         await self.notify()
+        wait = self._rate.take() if self._rate is not None else None
+        if wait is not None:
+            self.rate_limited += 1
+            headers = {"Retry-After": str(max(1, math.ceil(wait)))}
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers=headers
+            )
         if self._faults[method]:
             fault = self._faults[method].popleft()
             if fault.status != 200:
@@ -204,6 +222,7 @@ class FakeSlack:
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        self.accepted.append(self.calls[-1])
         return web.json_response({"ok": True, **self._answer(method, params)})
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:

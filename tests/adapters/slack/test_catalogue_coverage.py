@@ -16,6 +16,7 @@ SCENARIOS = {
         "resources": "test_resources",
         "rolefit": "test_rolefit",
         "roles": "test_rolefit",
+        "checkin": "test_checkin",
     },
     "actions": {
         "rem.cancel": "test_button_cancel",
@@ -49,6 +50,15 @@ SCENARIOS = {
         "rf.remind": "test_rolefit",
         "rf.role": "test_rolefit",
         "rf.resources": "test_rolefit",
+        "ck.now": "test_checkin",
+        "ck.pause": "test_checkin",
+        "ck.resume": "test_checkin",
+        "ck.change": "test_checkin",
+        "ck.answer": "test_checkin",
+        "ck.skip": "test_checkin",
+        "ck.fix": "test_checkin",
+        "ck.blocker": "test_checkin",
+        "ck.history": "test_checkin",
     },
     "forms": {
         "rem.edit": "test_button_edit_modal",
@@ -56,6 +66,9 @@ SCENARIOS = {
         "rem.message": "test_message_shortcut",
         "rs.remind": "test_resources",
         "rs.approve": "test_resources",
+        "ck.setup": "test_checkin",
+        "ck.answer": "test_checkin",
+        "ck.skip": "test_checkin",
     },
     "message actions": {"remind-message": "test_message_shortcut"},
 }

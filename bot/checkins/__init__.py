@@ -1,0 +1,1 @@
+"""Weekly accountability check-ins (issue 11): prompts, streaks, nudges, digest, report."""
