@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import tasks
-from bot.chat import Recipient, Reply
+from bot.chat import Channel, Recipient, Reply
 from bot.clock import Clock
 from bot.closed_dms import ClosedDMs
 from bot.delivery import DeliveryError, Messenger, RateLimiter
@@ -80,7 +80,7 @@ class Due:
     workspace: str  # the platform's workspace id
     member_id: int | None
     user_id: str | None  # the member's platform id: a DM destination
-    channel_id: str | None  # a channel destination (not sent yet: only DMs are)
+    channel_id: str | None  # a channel destination: posted there, not DMed
     tz: ZoneInfo  # the member's zone, else the workspace's, else the default
 
 
@@ -136,9 +136,9 @@ def delivery_row(
 ) -> dict[str, object]:
     """A pending delivery of `kind` about `subject_id` at `at`, ready for `enqueue`.
 
-    To a member's DM (`member_id`) or, once the Messenger can post, to a channel (`channel_id`):
-    exactly one of them. Channel rows are queued and deduplicated like any other, but until
-    channel posts are sent they are marked failed ("no DM destination") when they come due.
+    To a member's DM (`member_id`) or posted in a shared channel (`channel_id`, through
+    `Messenger.post`): exactly one of them. Channel rows are queued, deduplicated, rate limited
+    and recovered like any other; only closed-DM bookkeeping is for DMs alone.
     """
     if (member_id is None) == (channel_id is None):
         raise ValueError("a delivery goes to a member or to a channel")
@@ -447,8 +447,8 @@ class DeliveryQueue:
             return message
         if message is None:
             return Outcome(item.id, permanent_error="nothing to send")
-        if item.user_id is None:
-            return Outcome(item.id, permanent_error="no DM destination")
+        if item.user_id is None and item.channel_id is None:
+            return Outcome(item.id, permanent_error="no destination")
         messenger = self.messengers.get(item.platform)
         if messenger is None:
             return Outcome(item.id, retry_after=60.0)
@@ -456,13 +456,20 @@ class DeliveryQueue:
         async with limiter.in_flight:
             await limiter.acquire()
             message = self._with_late_notice(message, item.occurrence)
-            recipient = Recipient(item.platform, item.workspace, item.user_id)
+            key = f"mentorbot-d{item.id}"
             try:
-                message_id = await messenger.send_direct(
-                    recipient, message, key=f"mentorbot-d{item.id}"
-                )
+                if item.channel_id is not None:
+                    channel = Channel(item.platform, item.workspace, item.channel_id)
+                    message_id = await messenger.post(channel, message, key=key)
+                else:
+                    assert item.user_id is not None
+                    recipient = Recipient(item.platform, item.workspace, item.user_id)
+                    message_id = await messenger.send_direct(recipient, message, key=key)
             except DeliveryError as error:
                 if error.permanent:
+                    if item.channel_id is not None:  # cannot post there: failed, not a closed DM
+                        return Outcome(item.id, permanent_error=error.reason)
+                    assert item.user_id is not None
                     self.closed_dms.add(item.platform, item.workspace, item.user_id)
                     return Outcome(item.id, permanent_error=error.reason, undelivered=True)
                 if error.retry_after:
