@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 DM_CLOSED = 50007
 UNKNOWN_CHANNEL = 10003
 MAX_NONCE = 25
+HISTORY_LOOKBACK = 50  # recent messages searched for a nonce before re-sending a recovered row
 _CONNECTION_ERRORS = (aiohttp.ClientConnectionError, asyncio.TimeoutError, ConnectionError)
 
 
@@ -90,6 +91,30 @@ class DiscordMessenger:
         for part, message in enumerate(messages):
             message_id = await self._send(None, message, nonce(key, part), int(channel.channel_id))
         return message_id
+
+    async def find_sent(self, target: Recipient | Channel, *, key: str) -> str | None:
+        """Did a send with this delivery key reach Discord before a crash lost its record?
+
+        Discord keeps a message's nonce for a few minutes (the same window `enforce_nonce`
+        deduplicates in), and the queue takes over a dead process's rows within the stuck timeout
+        plus a few seconds, so the nonce is read back from the channel's recent messages. Past
+        that window the re-send still carries the same nonce.
+        """
+        wanted = nonce(key, 0)
+        try:
+            if isinstance(target, Recipient):
+                channel_id = await self._channel(int(target.user_id))
+            else:
+                channel_id = int(target.channel_id)
+            recent = await self.client.http.logs_from(channel_id, limit=HISTORY_LOOKBACK)
+        except discord.HTTPException as error:
+            raise delivery_error(error) from error
+        except _CONNECTION_ERRORS as error:
+            raise DeliveryError("connection_lost") from error
+        for message in recent:
+            if str(message.get("nonce")) == wanted:
+                return str(message["id"])
+        return None
 
     async def _send(
         self,
