@@ -6,8 +6,11 @@ It is the one place that knows both the core and the adapters; `bot/` never load
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
+import signal
 import sys
 
 import typer
@@ -28,14 +31,9 @@ app.add_typer(slack_app, name="slack")
 
 
 def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Their start-up chatter is not news to an operator; warnings and errors still show.
-    for noisy in ("alembic", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
+    from bot import logs
+
+    logs.setup(settings.log_level, settings.log_format)
 
 
 @app.command()
@@ -43,10 +41,23 @@ def run() -> None:
     """Start the bot: Discord and/or Slack when their tokens are set, else the console chat."""
     settings = Settings()
     _logging(settings)
-    asyncio.run(_run(settings))
+    stopped = asyncio.run(_run(settings))
+    if stopped:
+        # SIGTERM: everything was recorded and closed. The console's stdin reader thread may
+        # still block on a read that never ends; do not wait for it.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
-async def _run(settings: Settings) -> None:
+async def _run(settings: Settings) -> bool:
+    """Run until the adapters end or SIGTERM/SIGINT; True if a signal stopped it.
+
+    A signal is a graceful stop (a rolling restart): the adapters stop taking events, the
+    delivery queue finishes its sends in flight, records them and hands back unsent claims,
+    the calendar lock is released, all within 10 s.
+    """
     from bot.app import Core
 
     core = Core(settings)
@@ -58,8 +69,25 @@ async def _run(settings: Settings) -> None:
     from adapters import launch
 
     tune_gc()
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(number, stop.set)
     async with core:
-        await launch.run_adapters(core, settings)
+        adapters = asyncio.create_task(launch.run_adapters(core, settings), name="adapters")
+        signalled = asyncio.create_task(stop.wait())
+        await asyncio.wait({adapters, signalled}, return_when=asyncio.FIRST_COMPLETED)
+        signalled.cancel()
+        if not adapters.done():
+            logging.getLogger(__name__).warning("stopping: finishing sends in flight")
+            # Drain while the platforms are still connected, then close them.
+            await core.queue.stop()
+            adapters.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await adapters
+        else:
+            adapters.result()  # a configuration error ends `mentorbot run` with its message
+    return stop.is_set()
 
 
 @db.command("upgrade")

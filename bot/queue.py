@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
@@ -35,7 +34,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import tasks
+from bot import logs, metrics, tasks
 from bot.chat import Channel, Recipient, Reply
 from bot.clock import Clock
 from bot.closed_dms import ClosedDMs
@@ -257,8 +256,6 @@ class DeliveryQueue:
         self._unrecorded: list[tuple[Due, Outcome, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self.in_flight = 0  # claimed rows not yet recorded (metrics, graceful stop)
-        self.rate_limited: dict[str, int] = {}  # 429s per platform (metrics)
-        self.observer: Callable[[Due, Outcome, float], None] | None = None  # metrics hook
 
     def register(self, kind: DeliveryKind) -> None:
         """Let rows of `kind.name` be sent; a name is registered once."""
@@ -330,6 +327,18 @@ class DeliveryQueue:
             self._wake.clear()
             self.idle.clear()
 
+    async def depth(self) -> int:
+        """Pending deliveries due now (all processes): the queue depth operators watch."""
+        async with self.sessions() as session:
+            found = await session.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(
+                    Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= self.clock.now()
+                )
+            )
+        return int(found or 0)
+
     async def earliest_due(self) -> datetime | None:
         platforms = list(self.platforms())
         if not platforms:
@@ -380,6 +389,7 @@ class DeliveryQueue:
 
     async def _deliver(self, ids: Sequence[int], slots: asyncio.Semaphore) -> None:
         self.in_flight += len(ids)
+        metrics.IN_FLIGHT.inc(len(ids))
         try:
             await self.send(ids)  # records each outcome as soon as it is known
         except Exception:
@@ -387,6 +397,7 @@ class DeliveryQueue:
             log.exception("delivering %d claimed rows failed", len(ids))
         finally:
             self.in_flight -= len(ids)
+            metrics.IN_FLIGHT.dec(len(ids))
             slots.release()
 
     async def claim(self, now: datetime) -> list[int]:
@@ -485,10 +496,17 @@ class DeliveryQueue:
         return due, list(outcomes)
 
     async def _send_and_record(self, item: Due, message: Reply | Outcome | None) -> Outcome:
-        started = time.monotonic()
+        logs.correlation.set(item.key)  # every log line about this delivery names it
         outcome = await self._send_one(item, message)
-        if self.observer is not None:
-            self.observer(item, outcome, time.monotonic() - started)
+        if outcome.permanent_error is not None:
+            status = "undelivered" if outcome.undelivered else "failed"
+        elif outcome.retry_after is not None:
+            status = "retry"
+        else:
+            status = "sent"
+            late = (self.clock.now() - item.occurrence).total_seconds()
+            metrics.LATENESS.observe(max(0.0, late))
+        metrics.DELIVERIES.labels(item.kind, status).inc()
         await self._record_soon(item, outcome)
         return outcome
 
@@ -572,7 +590,7 @@ class DeliveryQueue:
                     return Outcome(item.id, permanent_error=error.reason, undelivered=True)
                 if error.retry_after:
                     limiter.pause(error.retry_after)
-                    self.rate_limited[item.platform] = self.rate_limited.get(item.platform, 0) + 1
+                    metrics.RATE_LIMITED.labels(item.platform).inc()
                 return Outcome(item.id, retry_after=error.retry_after or 30.0)
             except Exception:  # a bug or an unknown failure must not lose the delivery
                 log.exception("sending delivery %s failed", item.id)

@@ -76,6 +76,10 @@ class DiscordMessenger:
         self.cache_size = cache_size
         self._channels: OrderedDict[int, int] = OrderedDict()
 
+    def connected(self) -> bool:
+        """The gateway session is up (for `/readyz`)."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
         user_id = int(recipient.user_id)
         messages = render.render(reply).messages
