@@ -41,14 +41,19 @@ def run() -> None:
     """Start the bot: Discord and/or Slack when their tokens are set, else the console chat."""
     settings = Settings()
     _logging(settings)
-    stopped = asyncio.run(_run(settings))
-    if stopped:
-        # SIGTERM: everything was recorded and closed. The console's stdin reader thread may
-        # still block on a read that never ends; do not wait for it.
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+    runner = asyncio.Runner()
+    stopped = False
+    try:
+        stopped = runner.run(_run(settings))
+    finally:
+        if stopped:
+            # SIGTERM: everything was recorded and closed. The console's stdin reader thread
+            # may still block on a read that never ends: do not wait for it (Runner.close would).
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        runner.close()
 
 
 async def _run(settings: Settings) -> bool:
