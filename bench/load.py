@@ -117,7 +117,7 @@ async def one_setup(processes: int, count: int, concurrency: int) -> dict[str, A
                 await asyncio.sleep(0.02)
             handled = time.perf_counter() - began
             async with engine.connect() as connection:
-                texts = Counter((await connection.scalars(text("SELECT text FROM reminders"))))
+                texts = Counter(await connection.scalars(text("SELECT text FROM reminders")))
             for bot in bots:
                 await asyncio.to_thread(bot.stop, 10)
     finally:
