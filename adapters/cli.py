@@ -15,6 +15,8 @@ import sys
 
 import typer
 
+from bot.content import cli as content_cli
+from bot.resources import cli as resources_cli
 from bot.runtime import tune_gc
 from bot.settings import Settings
 
@@ -28,6 +30,8 @@ slack_app = typer.Typer(help="Slack setup.", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(discord_app, name="discord")
 app.add_typer(slack_app, name="slack")
+app.add_typer(content_cli.app, name="content")
+app.add_typer(resources_cli.app, name="resources")
 
 
 def _logging(settings: Settings) -> None:

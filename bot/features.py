@@ -111,8 +111,9 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     from bot.help import HelpFeature
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
+    from bot.resources.feature import ResourceFeature
 
-    return (ProfileFeature, ReminderFeature, HelpFeature)
+    return (ProfileFeature, ReminderFeature, ResourceFeature, HelpFeature)
 
 
 def build(

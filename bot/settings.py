@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     stuck_after_seconds: float = Field(
         120.0, gt=0, description="A claimed delivery not recorded after this is retried once."
     )
+    content_dir: str | None = Field(
+        None, description="Folder of content files to use instead of the shipped ones."
+    )
     console_user: str = Field("you", description="The console adapter's local member name.")
     console_linger_seconds: float = Field(
         90.0,

@@ -1,0 +1,1 @@
+"""The resource library: curated content, forgiving search, bookmarks and suggestions."""
