@@ -667,8 +667,8 @@ class DeliveryQueue:
     async def recover(self, *, everything: bool = False) -> int:
         """Requeue rows claimed by a process that died before recording the send.
 
-        Each row is requeued at most once (`recoveries`), so a crash can cause at most one
-        duplicate and never a loop; on Discord the message nonce drops even that duplicate.
+        Each row is requeued at most once (`recoveries`), never a loop; before it is sent again
+        the messenger is asked whether the platform already has it (`SentLookup`).
         """
         cutoff = self.clock.now() - timedelta(seconds=0 if everything else self.stuck_after)
         async with self.sessions.begin() as session:
