@@ -17,6 +17,7 @@ import typer
 
 from bot.content import cli as content_cli
 from bot.resources import cli as resources_cli
+from bot.rolefit import cli as rolefit_cli
 from bot.runtime import tune_gc
 from bot.settings import Settings
 
@@ -32,6 +33,7 @@ app.add_typer(discord_app, name="discord")
 app.add_typer(slack_app, name="slack")
 app.add_typer(content_cli.app, name="content")
 app.add_typer(resources_cli.app, name="resources")
+app.add_typer(rolefit_cli.app, name="rolefit")
 
 
 def _logging(settings: Settings) -> None:

@@ -112,8 +112,9 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
     from bot.resources.feature import ResourceFeature
+    from bot.rolefit.feature import RolefitFeature
 
-    return (ProfileFeature, ReminderFeature, ResourceFeature, HelpFeature)
+    return (ProfileFeature, ReminderFeature, ResourceFeature, RolefitFeature, HelpFeature)
 
 
 def build(

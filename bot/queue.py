@@ -457,6 +457,7 @@ class DeliveryQueue:
                 .join(Workspace, Workspace.id == Delivery.workspace_id)
                 .outerjoin(Member, Member.id == Delivery.member_id)
                 .where(Delivery.id.in_(ids))
+                .order_by(Delivery.due_at, Delivery.id)
             )
             due = [
                 Due(
@@ -490,12 +491,32 @@ class DeliveryQueue:
             messages: dict[int, Reply | Outcome] = {}
             for name, group in _by_kind(due, lambda item: item.kind).items():
                 messages.update(await self._compose(session, name, group))
-        outcomes = await asyncio.gather(
-            *(self._send_and_record(item, messages.get(item.id)) for item in due)
-        )
-        return due, list(outcomes)
+        # Overdue rows go out in due order: sends start in due order (the rate limiter serves
+        # first come, first served) and one destination's messages go one after another. Each
+        # outcome is recorded as soon as it is known, without holding up the next send.
+        outcomes: dict[int, Outcome] = {}
+        records: list[asyncio.Future[None]] = []
 
-    async def _send_and_record(self, item: Due, message: Reply | Outcome | None) -> Outcome:
+        async def in_turn(items: list[Due]) -> None:
+            for item in items:
+                outcome = await self._send_observed(item, messages.get(item.id))
+                outcomes[item.id] = outcome
+                records.append(asyncio.ensure_future(self._record_soon(item, outcome)))
+
+        turns: dict[tuple[int | None, str | None], list[Due]] = {}
+        for item in due:
+            turns.setdefault((item.member_id, item.channel_id), []).append(item)
+        try:
+            await asyncio.gather(*(in_turn(items) for items in turns.values()))
+        finally:
+            if records:  # every send's record is committed (or failed) before this returns
+                await asyncio.gather(*records, return_exceptions=True)
+        failed = [r.exception() for r in records if not r.cancelled() and r.exception()]
+        if failed:
+            raise failed[0]  # type: ignore[misc]
+        return due, [outcomes[item.id] for item in due]
+
+    async def _send_observed(self, item: Due, message: Reply | Outcome | None) -> Outcome:
         logs.correlation.set(item.key)  # every log line about this delivery names it
         outcome = await self._send_one(item, message)
         if outcome.permanent_error is not None:
@@ -507,7 +528,6 @@ class DeliveryQueue:
             late = (self.clock.now() - item.occurrence).total_seconds()
             metrics.LATENESS.observe(max(0.0, late))
         metrics.DELIVERIES.labels(item.kind, status).inc()
-        await self._record_soon(item, outcome)
         return outcome
 
     async def _record_soon(self, item: Due, outcome: Outcome) -> None:

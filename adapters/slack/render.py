@@ -61,7 +61,7 @@ TOKENS: dict[TokenKind, Callable[[Token], str]] = {
     "code": lambda token: f"`{escape(token.text)}`",
     "link": lambda token: f"<{_url(token.url)}|{escape(token.text)}>",
     "time": lambda token: (
-        f"<!date^{token.unix}^{{date_short_pretty}} {{time}}|{escape(token.text)}>"
+        f"<!date^{token.unix}^{{date_long_pretty}} at {{time}}|{escape(token.text)}>"
     ),
 }
 

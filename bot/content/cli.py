@@ -20,9 +20,10 @@ def check(
 ) -> None:
     """Validate every content file; list each problem with its file and entry; exit 1 if any."""
     from bot.content.loader import check_content, content_dir  # not paid by `mentorbot run`
+    from bot.rolefit.checks import check_folder as rolefit_problems
 
     where = content_dir(folder)
-    problems = check_content(where)
+    problems = check_content(where) + rolefit_problems(where)
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:

@@ -86,7 +86,9 @@ class ProfileCommands:
                 )
             if not match.exact:  # a typo: ask, never apply a guess silently
                 return _did_you_mean(typed, match, for_workspace)
-            return await self._apply(event, session, member, match, for_workspace, now)
+            response = await self._apply(event, session, member, match, for_workspace, now)
+        self.context.wake_queue(None)  # repeating reminders may now be due sooner
+        return response
 
     async def pick_zone(self, event: ActionClicked) -> Response:
         """The "Use Europe/Berlin" button under a "did you mean" question."""
@@ -97,7 +99,9 @@ class ProfileCommands:
         except UnknownZone:
             return reply("⚠️ That zone is no longer known here; try `/timezone berlin`.")
         async with self.context.transaction(event.actor) as (session, member):
-            return await self._apply(event, session, member, match, for_workspace == "w", now)
+            response = await self._apply(event, session, member, match, for_workspace == "w", now)
+        self.context.wake_queue(None)
+        return response
 
     async def _apply(
         self,
@@ -111,18 +115,32 @@ class ProfileCommands:
         if for_workspace:
             if not event.actor.is_admin:
                 return reply("⚠️ Only community admins can change the default time zone.")
-            await self.context.profiles.set_workspace_zone(session, member.workspace_id, match.name)
-            return reply(f"🌍 This community's default time zone is now **{match.label}**.")
-        await self.context.profiles.set_member_zone(session, member, match.name)
+            moved = await self.context.profiles.set_workspace_zone(
+                session, member.workspace_id, match.name
+            )
+            return reply(
+                f"🌍 This community's default time zone is now **{match.label}**."
+                + _moved(moved, yours=False)
+            )
+        moved = await self.context.profiles.set_member_zone(session, member, match.name)
         local = timefmt.local(now, match.zone)
         return reply(
             f"🌍 Your time zone is now **{match.label}**; it's {local} there.\n"
-            "Reminders you set from now on, and repeating ones, follow it."
+            "Reminders you set from now on follow it." + _moved(moved, yours=True)
         )
 
     async def complete_zone(self, event: Autocomplete) -> Response:
         names = suggest_zones(event.typed, now=self.context.clock.now())
         return Response(choices=tuple(Choice(name, name) for name in names))
+
+
+def _moved(count: int, *, yours: bool) -> str:
+    """Say how many repeating reminders now fire at their clock time in the new zone."""
+    if not count:
+        return ""
+    things = f"{count} repeating reminder{'' if count == 1 else 's'}"
+    whose = f"Your {things}" if yours else f"{things} of members without their own zone"
+    return f"\n🔁 {whose} moved with it: the same clock time, in the new zone."
 
 
 def _did_you_mean(typed: str, match: ZoneMatch, for_workspace: bool) -> Response:

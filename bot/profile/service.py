@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +36,25 @@ class MemberInfo:
         return get_zone(self.tz_name)
 
 
+@dataclass(frozen=True)
+class ZoneChange:
+    """Members whose zone just changed from `old` to `new` (one member, or a workspace default).
+
+    Handed to every listener inside the transaction that changes the zone, so what follows the
+    zone (a repeating reminder's next firing) moves in the same commit or not at all.
+    """
+
+    workspace_id: int
+    platform: str
+    member_ids: tuple[int, ...]
+    old: str
+    new: str
+
+
+# What a feature registers to follow zone changes; returns how many of its things moved.
+ZoneListener = Callable[[AsyncSession, ZoneChange], Awaitable[int]]
+
+
 # Built once: this lookup runs on every command.
 MEMBER_LOOKUP = (
     select(Member.id, Member.workspace_id, Member.tz, Workspace.default_tz)
@@ -62,6 +82,11 @@ class Profiles:
         self.default_timezone = default_timezone
         self.clock = clock
         self._cache: dict[MemberKey, tuple[float, MemberInfo]] = {}
+        self._zone_listeners: list[ZoneListener] = []
+
+    def on_zone_change(self, listener: ZoneListener) -> None:
+        """Call `listener` in the transaction of every zone change (features register at build)."""
+        self._zone_listeners.append(listener)
 
     def forget(self, key: MemberKey | None = None) -> None:
         if key is None:
@@ -142,19 +167,44 @@ class Profiles:
         self.forget((actor.platform, actor.workspace_id, actor.user_id))  # may yet roll back
         return replace(info, new=new, tz_from_platform=from_platform)
 
-    async def set_member_zone(
-        self, session: AsyncSession, member: MemberInfo, tz_name: str
-    ) -> None:
+    async def set_member_zone(self, session: AsyncSession, member: MemberInfo, tz_name: str) -> int:
+        """Set `member`'s own zone; returns how many things (repeating reminders) moved with it."""
         await session.execute(update(Member).where(Member.id == member.id).values(tz=tz_name))
         self.forget((member.platform, member.workspace, member.user_id))
+        change = ZoneChange(
+            member.workspace_id, member.platform, (member.id,), member.tz_name, tz_name
+        )
+        return await self._zone_changed(session, change)
 
     async def set_workspace_zone(
         self, session: AsyncSession, workspace_id: int, tz_name: str
-    ) -> None:
+    ) -> int:
+        """Set the community default; members without their own zone (and their things) move."""
+        old, platform = (
+            await session.execute(
+                select(Workspace.default_tz, Workspace.platform).where(Workspace.id == workspace_id)
+            )
+        ).one()
         await session.execute(
             update(Workspace).where(Workspace.id == workspace_id).values(default_tz=tz_name)
         )
         self.forget()
+        following = await session.scalars(
+            select(Member.id).where(Member.workspace_id == workspace_id, Member.tz.is_(None))
+        )
+        change = ZoneChange(
+            workspace_id,
+            platform,
+            tuple(following),
+            safe_zone(old, self.default_timezone).key,
+            safe_zone(tz_name, self.default_timezone).key,
+        )
+        return await self._zone_changed(session, change)
+
+    async def _zone_changed(self, session: AsyncSession, change: ZoneChange) -> int:
+        if change.old == change.new or not change.member_ids:
+            return 0
+        return sum([await listener(session, change) for listener in self._zone_listeners])
 
 
 def _valid_zone(name: str | None) -> bool:

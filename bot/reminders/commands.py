@@ -25,11 +25,18 @@ from bot.flows import Flows, FlowSpec
 from bot.ids import parse_id
 from bot.profile.service import MemberInfo
 from bot.reminders import views
-from bot.reminders.service import NewReminder, ReminderProblem, Reminders, snooze_choices
+from bot.reminders.service import (
+    NewReminder,
+    ReminderProblem,
+    Reminders,
+    ReminderView,
+    snooze_choices,
+)
 from bot.router import CommandSpec, MessageActionSpec, OptionSpec, Router
 from bot.time import timefmt
 from bot.time.describe import describe_rule
 from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
+from bot.time.zones import get_zone
 
 EXAMPLES = "`/remind in 5 days check the thread` or `/remind every monday 9am review goals`"
 NO_TEXT = (
@@ -86,7 +93,11 @@ class ReminderCommands:
     def __init__(self, context: Context) -> None:
         self.context = context
         settings = context.settings
-        self.reminders = Reminders(max_active=settings.max_active_reminders, now=context.clock.now)
+        self.reminders = Reminders(
+            max_active=settings.max_active_reminders,
+            now=context.clock.now,
+            default_tz=settings.default_timezone,
+        )
         self.flows = Flows(context.clock.now)
 
     def register(self, router: Router) -> None:
@@ -100,6 +111,7 @@ class ReminderCommands:
         for action, handler in {
             "rem.cancel": self.cancel,
             "rem.follow": self.follow,
+            "rem.leave": self.leave,
             "rem.page": self.page,
             "rem.edit": self.open_edit,
             "rem.pause": self.pause,
@@ -267,7 +279,9 @@ class ReminderCommands:
             text = await self.reminders.cancel(session, _id(event.value), member)
         if not view.is_owner:
             return reply(f"🗑 You won't be reminded about this any more: {markup.escape(text)}")
-        everyone = " (for everyone who joined too)" if view.followers else ""
+        if view.followers:
+            self.context.wake_queue(None)  # the DMs telling them it is cancelled
+        everyone = " (for everyone who joined too: I've told them)" if view.followers else ""
         return reply(f"🗑 Cancelled{everyone}: {markup.escape(text)}")
 
     async def follow(self, event: ActionClicked) -> Response:
@@ -279,13 +293,16 @@ class ReminderCommands:
         if not added:
             return reply("You're already on this reminder.")
         now = self.context.clock.now()
-        # The public confirmation is the owner's message: it keeps its wording, with the count.
-        owner_view = views.confirmation(
-            replace(view, is_owner=True), tz=member.tz, now=now, in_channel=True
-        )
-        updated = Reply(owner_view.text, buttons=owner_view.buttons, private=False, update=True)
         when = timefmt.moment(view.next_at, member.tz, now) if view.next_at else "soon"
-        return Response(replies=(updated, Reply(f"👍 I'll remind you too, {when}.")))
+        return Response(replies=(_redrawn(view, now), Reply(f"👍 I'll remind you too, {when}.")))
+
+    async def leave(self, event: ActionClicked) -> Response:
+        """ "Stop reminding me" under a shared reminder: leave it, and the count drops."""
+        async with self.context.transaction(event.actor) as (session, member):
+            text = await self.reminders.unfollow(session, _id(event.value), member)
+            view = await self.reminders.view(session, _id(event.value), member)
+        note = Reply(f"🗑 You won't be reminded about this any more: {markup.escape(text)}")
+        return Response(replies=(_redrawn(view, self.context.clock.now()), note))
 
     async def open_edit(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
@@ -401,6 +418,14 @@ def _first_contact(member: MemberInfo) -> tuple[Reply, ...]:
             ),
         )
     return ()
+
+
+def _redrawn(view: ReminderView, now: datetime) -> Reply:
+    """The shared confirmation again, after someone joined or left: the owner's message in the
+    owner's zone, whoever pressed (platforms show each viewer their own time anyway)."""
+    owner_view = replace(view, is_owner=True)
+    shown = views.confirmation(owner_view, tz=get_zone(view.owner_tz), now=now, in_channel=True)
+    return Reply(shown.text, buttons=shown.buttons, private=False, update=True)
 
 
 def _as_update(shown: Reply) -> Reply:

@@ -28,6 +28,8 @@ class ReminderFeature(FeatureBase):
         super().__init__(context)
         self.commands = ReminderCommands(context)
         self.deliveries = ReminderDeliveries(context.settings.default_timezone)
+        # A repeating reminder keeps its owner's wall-clock time when their zone changes.
+        context.profiles.on_zone_change(self.commands.reminders.follow_zone)
 
     def register(self, router: Router) -> None:
         self.commands.register(router)

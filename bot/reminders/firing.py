@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import markup
 from bot.chat import Button, ButtonStyle, Reply
 from bot.queue import Claim, DeliveryKind, Due
-from bot.reminders.schedule import FIRE, SNOOZE, schedule_everyone
+from bot.reminders.schedule import CANCELLED, FIRE, SNOOZE, schedule_everyone
 from bot.storage.tables import Member, Reminder, Workspace
 from bot.time.recurrence import next_occurrence
 from bot.time.zones import safe_zone
@@ -45,6 +45,7 @@ class ReminderDeliveries:
         return (
             DeliveryKind(FIRE, self.compose, prepare=self.prepare, describe=self.describe),
             DeliveryKind(SNOOZE, self.compose, describe=self.describe),
+            DeliveryKind(CANCELLED, self.compose_cancelled, describe=self.describe_cancelled),
         )
 
     async def prepare(self, session: AsyncSession, claims: Sequence[Claim], now: datetime) -> None:
@@ -116,6 +117,29 @@ class ReminderDeliveries:
             )
         return messages
 
+    async def compose_cancelled(
+        self, session: AsyncSession, due: Sequence[Due]
+    ) -> Mapping[int, Reply]:
+        """Tell a follower the owner cancelled the reminder they joined."""
+        found = await session.execute(
+            select(Reminder.id, Reminder.text, Member.display_name)
+            .join(Member, Member.id == Reminder.owner_id)
+            .where(Reminder.id.in_({item.subject_id for item in due}))
+        )
+        reminders = {row.id: (row.text, row.display_name) for row in found}
+        messages: dict[int, Reply] = {}
+        for item in due:
+            if item.subject_id in reminders:
+                text, owner = reminders[item.subject_id]
+                messages[item.id] = cancelled_message(text, owner)
+        return messages
+
+    async def describe_cancelled(
+        self, session: AsyncSession, subject_ids: Sequence[int]
+    ) -> Mapping[int, str]:
+        texts = await self.describe(session, subject_ids)
+        return {key: f"{text} (cancelled by the person who set it)" for key, text in texts.items()}
+
     async def describe(
         self, session: AsyncSession, subject_ids: Sequence[int]
     ) -> Mapping[int, str]:
@@ -146,3 +170,13 @@ def message(fired: Fired) -> Reply:
         (Button("Done", "rem.done", value, ButtonStyle.PRIMARY),),
     )
     return Reply(text="\n".join(lines), buttons=buttons, private=False)
+
+
+def cancelled_message(text: str, owner: str) -> Reply:
+    """The follower's DM when the owner cancels: what it was, who cancelled, nothing to press."""
+    who = markup.escape(owner) if owner else "The person who set it"
+    return Reply(
+        f"🗑 {who} cancelled a reminder you joined: {markup.escape(text)}\n"
+        "You won't be reminded about it.",
+        private=False,
+    )

@@ -19,6 +19,8 @@ from bot.storage.tables import Reminder, ReminderFollower
 FAMILY = "reminder"  # the `family` of every reminder delivery: `subject_id` is a reminder id
 FIRE = "reminder.fire"  # the reminder's own moment (a repeating one schedules its next here)
 SNOOZE = "reminder.snooze"  # the same reminder again, later, for one member
+# A follower's DM saying the owner cancelled: its own family, so it never lists as a reminder.
+CANCELLED = "reminder_notice.cancelled"
 
 
 def reminder_row(

@@ -17,18 +17,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Problem
 from bot.paging import Page, paginate
-from bot.profile.service import MemberInfo
-from bot.queue import enqueue
-from bot.reminders.schedule import FAMILY, SNOOZE, reminder_row, schedule_everyone
+from bot.profile.service import MemberInfo, ZoneChange
+from bot.queue import delivery_row, enqueue
+from bot.reminders.schedule import (
+    CANCELLED,
+    FAMILY,
+    FIRE,
+    SNOOZE,
+    reminder_row,
+    schedule_everyone,
+)
 from bot.storage.tables import (
     Delivery,
     DeliveryStatus,
     Member,
     Reminder,
     ReminderFollower,
+    Workspace,
 )
 from bot.storage.upsert import insert_ignore
-from bot.time.recurrence import next_occurrence
+from bot.time.recurrence import localize, next_occurrence, rule_parts
+from bot.time.zones import get_zone, safe_zone
 
 ACTIVE = ("active", "paused")
 PAGE_SIZE = 4
@@ -84,6 +93,7 @@ class ReminderView:
     source_link: str | None
     source_excerpt: str | None
     undelivered: bool = False  # a firing could not be delivered (DMs closed)
+    owner_tz: str = "UTC"  # the owner's zone: a shared message is drawn in it, whoever pressed
 
 
 @dataclass(frozen=True)
@@ -98,9 +108,12 @@ class NewReminder:
 
 
 class Reminders:
-    def __init__(self, *, max_active: int, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, *, max_active: int, now: Callable[[], datetime], default_tz: str = "UTC"
+    ) -> None:
         self.max_active = max_active
         self.now = now
+        self.default_tz = default_tz
 
     async def create(
         self, session: AsyncSession, member: MemberInfo, new: NewReminder
@@ -149,6 +162,7 @@ class Reminders:
             shared=new.shared,
             source_link=new.source_link,
             source_excerpt=new.source_excerpt,
+            owner_tz=member.tz_name,
         )
 
     async def view(
@@ -193,6 +207,20 @@ class Reminders:
                 ],
             )
         return added
+
+    async def unfollow(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> str:
+        """Leave a reminder joined with "Remind me too"; returns its text."""
+        reminder = await self._get(session, reminder_id, member)
+        if reminder.owner_id == member.id:
+            raise ReminderProblem(
+                "It's your reminder: press Cancel to cancel it for everyone who joined."
+            )
+        follower = await session.get(ReminderFollower, (reminder.id, member.id))
+        if follower is None:
+            raise ReminderProblem("You're not on this reminder.")
+        await session.delete(follower)
+        await _cancel_pending(session, reminder.id, member.id)
+        return reminder.text
 
     async def list_for(
         self, session: AsyncSession, member: MemberInfo, page: int
@@ -249,9 +277,12 @@ class Reminders:
         """Owner: cancel for everyone. Follower: stop following. Returns the reminder text."""
         reminder = await self._get(session, reminder_id, member)
         if reminder.owner_id == member.id:
+            was_on = reminder.status in ACTIVE
             reminder.status = "cancelled"
             reminder.next_at = None
             await _cancel_pending(session, reminder.id)
+            if was_on:
+                await self._tell_followers(session, reminder, member)
         else:
             await _cancel_pending(session, reminder.id, member.id)
             follower = await session.get(ReminderFollower, (reminder.id, member.id))
@@ -260,6 +291,29 @@ class Reminders:
             if follower is not None:
                 await session.delete(follower)
         return reminder.text
+
+    async def _tell_followers(
+        self, session: AsyncSession, reminder: Reminder, owner: MemberInfo
+    ) -> None:
+        """Queue a DM to everyone who joined: their reminder is gone, and who cancelled it."""
+        followers = await session.scalars(
+            select(ReminderFollower.member_id).where(ReminderFollower.reminder_id == reminder.id)
+        )
+        now = self.now()
+        await enqueue(
+            session,
+            [
+                delivery_row(
+                    CANCELLED,
+                    reminder.id,
+                    workspace_id=owner.workspace_id,
+                    platform=owner.platform,
+                    member_id=follower,
+                    at=now,
+                )
+                for follower in followers
+            ],
+        )
 
     async def edit(
         self,
@@ -308,6 +362,57 @@ class Reminders:
         reminder.status = "done"
         reminder.next_at = None
         await _cancel_pending(session, reminder.id)
+
+    async def follow_zone(self, session: AsyncSession, change: ZoneChange) -> int:
+        """Move the owners' repeating reminders to the same wall-clock times in their new zone.
+
+        The owner's zone drives a series (followers get it when the owner does), so only the
+        reminders the changed members own move. Each series is re-anchored (its start read as
+        the same local time in the new zone, so a paused one resumes right too) and an active
+        one's pending firings, to the owner and every follower, are replaced by the next one.
+        Series of exact elapsed time ("every 3 hours") keep their instants. Returns how many moved.
+        """
+        old, new, now = get_zone(change.old), get_zone(change.new), self.now()
+        found = await session.scalars(
+            select(Reminder).where(
+                Reminder.workspace_id == change.workspace_id,
+                Reminder.owner_id.in_(change.member_ids),
+                Reminder.rule.is_not(None),
+                Reminder.status.in_(ACTIVE),
+            )
+        )
+        moved: list[tuple[Reminder, datetime]] = []
+        count = 0
+        for reminder in found:
+            rule = reminder.rule or ""
+            if _elapsed_time(rule):
+                continue
+            local_first = reminder.first_at.astimezone(old).replace(tzinfo=None)
+            reminder.first_at = localize(local_first, new)
+            count += 1
+            if reminder.status != "active":
+                continue
+            upcoming = next_occurrence(rule, first=reminder.first_at, after=now, tz=new)
+            # Firings whose moment has come stay (one waiting for the queue, or for a retry
+            # after a platform error, is still owed); only the future ones move.
+            await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.family == FAMILY,
+                    Delivery.subject_id == reminder.id,
+                    Delivery.kind == FIRE,
+                    Delivery.status == DeliveryStatus.PENDING,
+                    Delivery.occurrence > now,
+                )
+                .values(status=DeliveryStatus.CANCELLED)
+            )
+            if upcoming is None:
+                reminder.status, reminder.next_at = "done", None
+                continue
+            reminder.next_at = upcoming
+            moved.append((reminder, upcoming))
+        await schedule_everyone(session, moved, change.platform)
+        return count
 
     async def delivery_for(
         self, session: AsyncSession, delivery_id: int, member: MemberInfo
@@ -379,9 +484,14 @@ class Reminders:
             .select_from(ReminderFollower)
             .where(ReminderFollower.reminder_id == reminder.id)
         )
-        owner_user = await session.scalar(
-            select(Member.user_id).where(Member.id == reminder.owner_id)
-        )
+        owner = (
+            await session.execute(
+                select(Member.user_id, Member.tz, Workspace.default_tz)
+                .join(Workspace, Workspace.id == Member.workspace_id)
+                .where(Member.id == reminder.owner_id)
+            )
+        ).one_or_none()
+        owner_user, owner_tz, workspace_tz = owner or ("", None, None)
         return ReminderView(
             id=reminder.id,
             text=reminder.text,
@@ -394,6 +504,7 @@ class Reminders:
             shared=reminder.shared,
             source_link=reminder.source_link,
             source_excerpt=reminder.source_excerpt,
+            owner_tz=safe_zone(owner_tz or workspace_tz, self.default_tz).key,
         )
 
 
@@ -413,6 +524,13 @@ async def _cancel_pending(
     if kind is not None:
         query = query.where(Delivery.kind == kind)
     await session.execute(query.values(status=DeliveryStatus.CANCELLED))
+
+
+def _elapsed_time(rule: str) -> bool:
+    """ "every 3 hours": exact elapsed time, the same instants in any zone (see recurrence)."""
+    parts = rule_parts(rule)
+    exact = parts.get("FREQ") in ("HOURLY", "MINUTELY", "SECONDLY")
+    return exact and not any(key.startswith("BY") for key in parts)
 
 
 async def _has_own_delivery(session: AsyncSession, reminder_id: int, member_id: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from bot import markup, paging
 from bot.chat import Button, ButtonStyle, Form, FormInput, Reply
@@ -10,6 +11,7 @@ from bot.paging import Page
 from bot.reminders.service import ReminderView
 from bot.time import timefmt
 from bot.time.describe import describe_rule
+from bot.time.zones import zone_label
 
 
 def confirmation(
@@ -21,7 +23,7 @@ def confirmation(
     understood: str = "",
     note: str = "",
 ) -> Reply:
-    when = timefmt.moment(view.next_at, tz, now) if view.next_at else "(no date)"
+    when = _when(view.next_at, tz, now, shared=in_channel) if view.next_at else "(no date)"
     lines = [
         f"✅ I'll remind {'you' if view.is_owner else 'them'} {when}: {markup.escape(view.text)}"
     ]
@@ -39,7 +41,19 @@ def confirmation(
     row = [Button("Cancel", "rem.cancel", str(view.id), ButtonStyle.DANGER)]
     if in_channel:
         row.append(Button("Remind me too", "rem.follow", str(view.id), ButtonStyle.PRIMARY))
+        if view.followers:
+            row.append(Button("Stop reminding me", "rem.leave", str(view.id)))
     return Reply(text="\n".join(lines), buttons=(tuple(row),), private=not in_channel)
+
+
+def _when(at: datetime, tz: tzinfo, now: datetime, *, shared: bool) -> str:
+    """The time as markup Discord and Slack show in each viewer's zone. In a shared message the
+    fallback (the console, old clients) names the owner's zone, since it is not the reader's."""
+    if not shared or not isinstance(tz, ZoneInfo):
+        return timefmt.moment(at, tz, now)
+    local, name = timefmt.local(at, tz), zone_label(tz.key)
+    named = local if local.endswith(f" {name}") else f"{local} ({name})"
+    return markup.moment(at, f"{named}, {timefmt.relative(at, now, tz)}")
 
 
 def listing(page: Page[ReminderView], *, tz: tzinfo, now: datetime) -> Reply:

@@ -190,3 +190,20 @@ class SeenEvent(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class RolefitResult(Base):
+    """One finished role-fit questionnaire: the answers and the scores as they were shown.
+
+    The scores are kept as shown, not recomputed, so `/rolefit history` compares what the
+    member actually saw even after the questionnaire's weights change.
+    """
+
+    __tablename__ = "rolefit_results"
+    __table_args__ = (Index("ix_rolefit_results_member_taken", "member_id", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answers: Mapped[str] = mapped_column(Text)  # {"question id": ["answer id", ...]}
+    scores: Mapped[str] = mapped_column(Text)  # [["role id", percent], ...], best first

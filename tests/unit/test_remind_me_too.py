@@ -118,9 +118,11 @@ async def test_owner_cancel_cancels_for_everyone(core: Core) -> None:
     confirmation = await chat.say("/remind in 1 hour stand-up notes")
     await chat.say(confirmation.button("Remind me too"), as_user="bob")
     cancelled = await chat.say(confirmation.button("Cancel"))
-    assert "Cancelled (for everyone who joined too): stand-up notes" in cancelled.text
+    assert "Cancelled (for everyone who joined too: I've told them): stand-up notes" in (
+        cancelled.text
+    )
     assert await count(core, Reminder, status="cancelled") == 1
-    assert await count(core, Delivery, status="pending") == 0
+    assert await count(core, Delivery, kind="reminder.fire", status="pending") == 0
     assert "no upcoming reminders" in (await chat.say("/reminders", as_user="bob")).text
     late = await chat.say(confirmation.button("Remind me too"), as_user="carol")
     assert "already fired or was cancelled" in late.text

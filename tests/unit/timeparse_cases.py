@@ -589,7 +589,6 @@ ok("RemindMe!   1 day   review PR #42, please.", "2026-11-24T14:00+01:00", "revi
 ok("RemindMe! 1 day", "2026-11-24T14:00+01:00")
 ok("!remindme 3 days", "2026-11-26T14:00+01:00")
 ok("!remindme in 3 days: rotate the keys", "2026-11-26T14:00+01:00", "rotate the keys")
-ok("tomorrow call mom at 5pm", "2026-11-24T09:00+01:00", "call mom at 5pm")  # the start wins
 ok("Call Mom ON FRIDAY AT 5PM!!", "2026-11-27T17:00+01:00", "Call Mom")
 ok("ping <@123> \U0001f389 in 10 minutes", "2026-11-23T14:10+01:00", "ping <@123> \U0001f389")
 ok("Tomorrow At 9AM Submit The Form.", "2026-11-24T09:00+01:00", "Submit The Form.")
@@ -620,6 +619,25 @@ ok("every friday at 4pm weekly demo", "2026-11-27T16:00+01:00", "weekly demo", w
 ok("tomorrow at 9am daily standup notes", "2026-11-24T09:00+01:00", "daily standup notes")
 ok("remind me in 2 hours to book friday's room", "2026-11-23T16:00+01:00", "book friday's room")
 ok("friday 5pm review the 2 weeks plan", "2026-11-27T17:00+01:00", "review the 2 weeks plan")
+
+# ------------------------------------------------ a day at the start, its clock time at the end
+ok("tomorrow call mom at 5pm", "2026-11-24T17:00+01:00", "call mom")
+ok("friday call mom at 5pm", "2026-11-27T17:00+01:00", "call mom")
+ok("on 12 dec call mom at 17:00", "2026-12-12T17:00+01:00", "call mom")
+ok("tomorrow call mom, at 5pm!", "2026-11-24T17:00+01:00", "call mom")
+ok("tomorrow call mom at 1730", "2026-11-24T17:30+01:00", "call mom")
+ok("tomorrow stand-up 9:30", "2026-11-24T09:30+01:00", "stand-up")
+err("tomorrow call mom at 5", "ambiguous")  # asks, like `tomorrow at 5`
+# not combined: a deadline, a duration, a clock at the start, an impossible time, a repeat
+ok("on friday submit the form by 17:00", "2026-11-27T09:00+01:00", "submit the form by 17:00")
+ok("in 2 days call mom at 5pm", "2026-11-25T14:00+01:00", "call mom at 5pm")
+ok("tomorrow call mom at 25:00", "2026-11-24T09:00+01:00", "call mom at 25:00")
+ok(
+    "every monday call mom at 5pm",
+    "2026-11-30T09:00+01:00",
+    "call mom at 5pm",
+    "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;BYSECOND=0",
+)
 
 # ------------------------------------------------ compact clock times after "at"
 same(["at 930", "at 0930", "at 9.30", "@930", "at 930am"], "2026-11-24T09:30+01:00")

@@ -321,6 +321,10 @@ def split_phrase(text: str) -> _Found:
     if head and head is tail:
         options.append((head, ""))
     elif head:
+        if _day_only(head) and _clock_only(tail):
+            # "tomorrow call mom at 5pm": a day at the start and a clock time at the end are one
+            # time; the start-wins readings below stay as the fallback if they don't combine.
+            options.append((head + tail, _message_before(body[head[-1].end() : tail[0].start()])))
         for cut in range(_first_repeated_slot(head), 0, -1):
             options.append((head[:cut], _message_after(body[head[cut - 1].end() :])))
     elif tail:
@@ -328,6 +332,26 @@ def split_phrase(text: str) -> _Found:
     if quoted is not None:
         return _Found([(run, quoted) for run, _ in options], repeat)
     return _Found(options, repeat)
+
+
+_DAY_KINDS: Final = frozenset(("iso", "nd", "md", "od", "nth", "nth2", "ld", "rel", "eop", "wd"))
+
+
+def _day_only(run: list[re.Match[str]]) -> bool:
+    """A one-off day with no time of day (`tomorrow`, `on friday`, `28 nov`), not a duration."""
+    return all(
+        atom.lastgroup in _DAY_KINDS and not (atom.lastgroup == "iso" and atom.group("ih"))
+        for atom in run
+    )
+
+
+def _clock_only(run: list[re.Match[str]]) -> bool:
+    """One clock time and nothing else (`at 5pm`, `17:00`), not a deadline (`by 17:00`)."""
+    return (
+        len(run) == 1
+        and run[0].lastgroup in ("clock", "compact", "bare")
+        and run[0].group(0)[:2].lower() != "by"
+    )
 
 
 def _first_repeated_slot(run: list[re.Match[str]]) -> int:

@@ -36,3 +36,40 @@ async def test_the_button_custom_id_is_only_an_action_and_a_record_id(
     for custom_id in buttons_of(confirmation).values():
         action, value = custom_id.split(":")
         assert action in {"rem.cancel", "rem.follow"} and value.isdigit()
+
+
+async def test_the_redrawn_message_shows_each_viewer_their_own_time(
+    discord_: DiscordHarness,
+) -> None:
+    ann, bo = discord_.member("ann"), discord_.member("bo")
+    await discord_.slash("timezone", ann, zone="berlin")
+    await discord_.slash("timezone", bo, zone="tokyo")
+    confirmation = (await discord_.slash("remind", ann, when="friday 9am", what="demo")).messages[0]
+    friday_9_berlin = 1795766400  # Fri 27 Nov 2026 08:00 UTC
+    assert f"<t:{friday_9_berlin}:F> (<t:{friday_9_berlin}:R>)" in text_of(confirmation)
+
+    await discord_.click(confirmation, "Remind me too", bo)
+    redrawn = text_of(confirmation)
+    assert f"<t:{friday_9_berlin}:F> (<t:{friday_9_berlin}:R>)" in redrawn  # Discord localises
+    assert "JST" not in redrawn  # nothing drawn in the presser's zone
+
+
+async def test_leaving_drops_the_count_and_the_owner_cancelling_tells_followers(
+    discord_: DiscordHarness,
+) -> None:
+    ann, bo, cy = discord_.member("ann"), discord_.member("bo"), discord_.member("cy")
+    confirmation = (await discord_.slash("remind", ann, when="in 5 days", what="demo")).messages[0]
+    await discord_.click(confirmation, "Remind me too", bo)
+    await discord_.click(confirmation, "Remind me too", cy)
+    assert "2 others will be reminded too" in text_of(confirmation)
+
+    left = await discord_.click(confirmation, "Stop reminding me", cy)
+    assert left.callback_type == p.UPDATE_MESSAGE
+    assert "1 other will be reminded too" in text_of(confirmation)
+    await discord_.settled(left, messages=2)
+    [note] = left.followups
+    assert is_ephemeral(note) and "won't be reminded about this any more" in text_of(note)
+
+    await discord_.click(confirmation, "Cancel", ann)
+    [told] = await discord_.dms(bo)
+    assert "cancelled a reminder you joined: demo" in told["content"]

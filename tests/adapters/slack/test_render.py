@@ -51,7 +51,7 @@ def test_every_reply_part_renders() -> None:
     text = blocks[0]["text"]["text"]
     assert text == (
         "*Hi* _there_ `code` <https://example.org/a?b=1&amp;c=2|docs> "
-        "<!date^1795442400^{date_short_pretty} {time}|Mon 15:00>"
+        "<!date^1795442400^{date_long_pretty} at {time}|Mon 15:00>"
     )
     assert blocks[0]["text"]["verbatim"] is True
     assert blocks[1]["fields"][0]["text"] == "*Zone*\nEurope/Berlin"

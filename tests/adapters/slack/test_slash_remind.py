@@ -41,7 +41,7 @@ async def test_the_time_is_shown_in_each_viewers_zone(slack: SlackDriver) -> Non
     exchange = await slack.command("remind in 2 hours stretch")
 
     assert "<!date^" in exchange.text
-    assert "^{date_short_pretty} {time}|" in exchange.text
+    assert "^{date_long_pretty} at {time}|" in exchange.text
 
 
 async def test_named_options_work_too(slack: SlackDriver, core: Core) -> None:
