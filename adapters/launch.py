@@ -6,7 +6,9 @@ Platform SDKs are imported only when their tokens are set (discord.py and slack_
 Each platform adapter runs under its own supervisor: when one fails it is logged and started
 again after a pause that doubles up to five minutes, while the other adapters and the core's
 delivery queue keep running. Only a configuration error (a wrong token, a missing setting) ends
-`mentorbot run`, since no restart can fix it.
+`mentorbot run`, since no restart can fix it: it is raised as a `SetupError`, whose one line
+says what to change (`adapters.cli` prints it instead of a traceback), as is a token set for a
+platform whose extra is not installed (`check_extras`, before the database is touched).
 
 With MENTORBOT_HTTP_PORT set, `/healthz`, `/readyz` and `/metrics` are served too (adapters/ops.py),
 whichever adapters run; in Slack HTTP mode on Slack's server, else on their own.
@@ -15,6 +17,7 @@ whichever adapters run; in Slack HTTP mode on Slack's server, else on their own.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -28,6 +31,33 @@ log = logging.getLogger(__name__)
 
 Adapter = Callable[[], Awaitable[None]]
 Pause = Callable[[float], Awaitable[None]]
+
+
+# A platform: its token setting, the extra that installs it, and what `import` needs.
+EXTRAS = {
+    "discord": ("MENTORBOT_DISCORD_TOKEN", ("discord",)),
+    "slack": ("MENTORBOT_SLACK_BOT_TOKEN", ("slack_bolt", "slack_sdk", "aiohttp")),
+}
+
+
+class SetupError(Exception):
+    """A setting an operator must change before `mentorbot run` can work (one line: what to do)."""
+
+
+def check_extras(settings: Settings) -> None:
+    """Refuse a platform token whose SDK is not installed, saying which extra installs it."""
+    tokens = {"discord": settings.discord_token, "slack": settings.slack_bot_token}
+    for platform, (variable, modules) in EXTRAS.items():
+        if not tokens[platform]:
+            continue
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except ImportError:
+                raise SetupError(
+                    f"{variable} is set, but {module} is not installed: "
+                    f"pip install 'mentorbot[{platform}]' (or unset {variable} for the console)."
+                ) from None
 
 
 @dataclass(frozen=True)
@@ -52,6 +82,7 @@ def platforms(settings: Settings) -> list[str]:
 
 async def run_adapters(core: Core, settings: Settings) -> None:
     """Run the configured adapters (and the operations endpoints) until cancelled."""
+    check_extras(settings)
     ops = Ops(core, platforms(settings))
     slack_http = bool(settings.slack_bot_token and settings.slack_signing_secret)
     server: OpsServer | None = None
@@ -74,7 +105,10 @@ async def _run_adapters(core: Core, settings: Settings, ops: Ops) -> None:
         from adapters.discord.client import Options
         from adapters.discord.setup import run_discord
 
-        options = Options.from_settings(settings)  # a bad shard setting fails here, once
+        try:
+            options = Options.from_settings(settings)  # a bad shard setting fails here, once
+        except ValueError as error:
+            raise SetupError(f"{error}.") from error
         adapters["discord"] = lambda: run_discord(core, settings, options=options)
         fatal += [discord.LoginFailure, discord.PrivilegedIntentsRequired]
     if settings.slack_bot_token:
@@ -89,7 +123,13 @@ async def _run_adapters(core: Core, settings: Settings, ops: Ops) -> None:
 
         await run_console(core)
         return
-    await run_supervised(adapters, fatal=tuple(fatal))
+    try:
+        await run_supervised(adapters, fatal=tuple(fatal))
+    except tuple(fatal) as error:
+        raise SetupError(
+            f"{type(error).__name__}: {error} (check the platform's token and settings: "
+            "docs/discord-setup.md, docs/slack-setup.md)."
+        ) from error
 
 
 async def run_supervised(
@@ -138,8 +178,7 @@ async def supervise(
             await adapter()
             outcome = "stopped"
         except fatal:
-            log.critical("the %s adapter cannot start; check its settings", name)
-            raise
+            raise  # no restart can fix it: `run_adapters` reports it as a `SetupError`
         except Exception:
             log.exception("the %s adapter failed", name)
             outcome = "failed"

@@ -34,6 +34,29 @@ MAX_FILENAME = 100
 OptionValue = str | int | float | bool
 
 
+def without_nul(text: str) -> str:
+    """Text with NUL characters removed: PostgreSQL refuses them in text, and they mean nothing.
+
+    Every event strips them from what a member typed (options, form values, button values,
+    message excerpts) as it is built, so no feature has to remember and no command fails whole.
+    """
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def _clean(values: Mapping[str, OptionValue]) -> Mapping[str, OptionValue]:
+    if not any(isinstance(value, str) and "\x00" in value for value in values.values()):
+        return values
+    return {k: without_nul(v) if isinstance(v, str) else v for k, v in values.items()}
+
+
+def _strip_nul(event: object, *names: str) -> None:
+    """Strip NUL from the named str fields of a frozen event (in `__post_init__`)."""
+    for name in names:
+        value = getattr(event, name)
+        if isinstance(value, str) and "\x00" in value:
+            object.__setattr__(event, name, without_nul(value))
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who did something: one member of one workspace on one platform."""
@@ -45,6 +68,9 @@ class Actor:
     is_admin: bool = False
     locale: str | None = None
     platform_tz: str | None = None  # IANA zone the platform knows for this user (Slack profile)
+
+    def __post_init__(self) -> None:
+        _strip_nul(self, "workspace_id", "user_id", "display_name", "locale", "platform_tz")
 
 
 @dataclass(frozen=True)
@@ -69,6 +95,9 @@ class MessageRef:
     excerpt: str = ""
     author_id: str | None = None
 
+    def __post_init__(self) -> None:
+        _strip_nul(self, "message_id", "channel_id", "link", "excerpt", "author_id")
+
 
 @dataclass(frozen=True)
 class Invocation:
@@ -79,6 +108,9 @@ class Invocation:
     actor: Actor
     place: Place
     message: MessageRef | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", _clean(self.options))
 
 
 @dataclass(frozen=True)
@@ -97,6 +129,9 @@ class ActionClicked:
     values: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        _strip_nul(self, "value")
+        if any("\x00" in value for value in self.values):
+            object.__setattr__(self, "values", tuple(without_nul(v) for v in self.values))
         if not self.values and self.value:
             object.__setattr__(self, "values", (self.value,))
 
@@ -111,6 +146,12 @@ class FormSubmitted:
     place: Place
     context: str = ""
 
+    def __post_init__(self) -> None:
+        _strip_nul(self, "context")
+        if any("\x00" in value for value in self.values.values()):
+            cleaned = {key: without_nul(value) for key, value in self.values.items()}
+            object.__setattr__(self, "values", cleaned)
+
 
 @dataclass(frozen=True)
 class Autocomplete:
@@ -121,6 +162,10 @@ class Autocomplete:
     typed: str
     actor: Actor
     options: Mapping[str, OptionValue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _strip_nul(self, "typed")
+        object.__setattr__(self, "options", _clean(self.options))
 
 
 Event = Invocation | ActionClicked | FormSubmitted | Autocomplete

@@ -6,6 +6,11 @@
     dm = await chat.next_dm()                            # awaited, never slept for
 
 Buttons show as numbered choices, forms ask field by field, DMs appear as they are delivered.
+Numbers are never reused. With `latest_only` (the terminal, `adapters.console.run`) only the
+latest screen's numbers press (an answer with buttons starts a screen; DMs that arrive join it):
+a number from further up is refused with where it was, and `3!` presses it anyway. Without it
+(the default, for tests of the core) any number shown presses its button, as on the platforms,
+where old messages keep their buttons.
 Meta commands: `/as NAME` acts as another local member, `/channel` and `/dm` switch between a
 shared channel and a DM with the bot, `/quit` leaves.
 """
@@ -14,11 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from adapters.console.render import form_prompt, form_value, multi_numbers, render
+from adapters.console.render import form_prompt, form_value, multi_numbers, render, visible
+from bot import markup
 from bot.app import Core
 from bot.chat import (
     ActionClicked,
@@ -34,6 +41,7 @@ from bot.chat import (
     Place,
     Recipient,
     Reply,
+    Response,
 )
 from bot.router import CommandSpec, options_from_text
 
@@ -42,6 +50,19 @@ META_HELP = (
     "Console: type `/help` for commands, a number to press a button, "
     "`/as NAME` to act as someone else, `/channel` or `/dm` to switch, `/quit` to leave."
 )
+CONSOLE_HELP = [
+    "Console commands:",
+    "• a number, e.g. `3`: press button [3] of the latest answer (`3!` presses one further up)",
+    "• `/as NAME`: act as another local member (to try “Remind me too”)",
+    "• `/channel`, `/dm`: talk in the shared #general or in a DM with mentorbot",
+    "• in a form: Enter skips an optional field, `/cancel` leaves the form",
+    "• `/quit` (or Ctrl-D, Ctrl-C): leave",
+]
+META = ("as", "channel", "dm", "console", "quit", "exit", "cancel")
+# "remind me in 5 minutes to stretch": what people type to a bot, read as `/remind ...`.
+PLAIN_REMIND = re.compile(r"(?:please\s+)?remind\s*me\b[\s,:]*(?P<rest>.*)", re.I | re.S)
+ABOUT_THIS = frozenset({"about this", "about that", "about it"})  # the message just said
+PLAIN_HELP = frozenset({"help", "help me", "?", "commands", "menu", "what can you do"})
 
 
 class Said(list[str]):
@@ -102,7 +123,7 @@ class ConsoleMessenger:
         self._ids = itertools.count(1)
 
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
-        dm = Said([f"📬 DM to {recipient.user_id}:"])
+        dm = Said([visible(f"📬 DM to {recipient.user_id}:")])
         dm.add(self.chat.show(reply, owner=recipient.user_id))
         self.chat.emit(dm)
         self.chat.dms.put_nowait(dm)
@@ -110,7 +131,7 @@ class ConsoleMessenger:
 
     async def post(self, channel: Channel, reply: Reply, *, key: str) -> str:
         """A post in a shared channel: anyone at the console may press its buttons."""
-        header = f"📣 #{channel.channel_id}:"
+        header = visible(f"📣 #{channel.channel_id}:")
         self.chat.emit([header, *self.chat.show(reply, owner="", shared=True)])
         return f"post{next(self._ids)}"
 
@@ -123,15 +144,19 @@ class ConsoleChat:
         user: str = "you",
         in_channel: bool = False,
         output: Callable[[list[str]], None] | None = None,
+        latest_only: bool = False,
     ) -> None:
         self.core = core
+        self.latest_only = latest_only  # refuse numbers from earlier screens (the terminal)
         self.user = user
         self.place = _place(in_channel)
         self.output = output
         self.transcript: list[str] = []
         self.replies: list[Reply] = []  # every reply shown (answers and DMs), in order
         self.dms: asyncio.Queue[Said] = asyncio.Queue()
-        self.buttons: dict[int, tuple[Button, str]] = {}
+        self.buttons: dict[int, tuple[Button, str]] = {}  # every number ever shown
+        self.live: set[int] = set()  # the numbers on the latest screen: pressed when typed
+        self.shown_on: dict[int, str] = {}  # number -> the first line of its message
         self._numbers = itertools.count(1)
         self.messages: list[MessageRef] = []
         self.form: PendingForm | None = None
@@ -148,15 +173,22 @@ class ConsoleChat:
             self.output(lines)
 
     def show(self, reply: Reply, owner: str, *, shared: bool = False) -> Said:
+        """Render `reply`; its buttons join the screen (`live`) under numbers never used before."""
         shown: dict[str, int] = {}
+        numbers: list[int] = []
 
         def number(button: Button) -> int:
             value = next(self._numbers)
             self.buttons[value] = (button, owner)
             shown[button.label] = value
+            numbers.append(value)
             return value
 
         lines = render(reply, number, self.save)
+        message = markup.truncate(next((line for line in lines if line.strip()), ""), 60)
+        for value in numbers:
+            self.live.add(value)
+            self.shown_on[value] = message
         if reply.update:
             lines = ["(updated)", *lines]
         if reply.private and not self.place.is_dm and not shared:
@@ -194,12 +226,18 @@ class ConsoleChat:
 
     def _note(self, lines: list[str]) -> Said:
         """A line of the console's own (not the bot's): shown, and returned like an answer."""
-        said = Said(lines)
+        said = Said(visible(line) for line in lines)  # it may quote what was typed
         self.emit(said)
         return said
 
     async def _send(self, event: Event) -> Said:
         response = await self.core.dispatch(event)
+        if isinstance(event, Invocation) and event.command == "help":
+            private = all(reply.private for reply in response.replies)
+            console = Reply("\n".join(CONSOLE_HELP), private=private)
+            response = Response(replies=(*response.replies, console), choices=response.choices)
+        if any(_new_screen(reply) for reply in response.replies):
+            self.live.clear()  # what was on screen before is further up now: see `_press`
         said = Said()
         for reply in response.replies:
             if reply.form is not None:
@@ -209,7 +247,7 @@ class ConsoleChat:
             else:
                 said.add(self.show(reply, owner=event.actor.user_id))
         for choice in response.choices:
-            said.append(f"  {choice.label}")
+            said.append(visible(f"  {choice.label}"))
         self.emit(said)
         return said
 
@@ -243,8 +281,9 @@ class ConsoleChat:
         )
 
     def _event(self, text: str, actor: Actor) -> Event | list[str]:
-        if text.lstrip("#").isdigit():
-            return self._press(int(text.lstrip("#")), actor)
+        insist = text.endswith("!") and text[:-1].lstrip("#").isdigit()
+        if insist or text.lstrip("#").isdigit():
+            return self._press(int(text.rstrip("!").lstrip("#")), actor, insist=insist)
         numbers = multi_numbers(text)
         if numbers is not None:
             return self._choose(numbers, actor)
@@ -252,6 +291,9 @@ class ConsoleChat:
         if triggered is not None and triggered.rest is not None:
             return Invocation(triggered.name, {triggered.rest: text}, actor, self.place)
         if not text.startswith("/"):
+            understood = self._plain_command(text, actor)
+            if understood is not None:
+                return understood
             ref = MessageRef(
                 f"m{len(self.messages) + 1}",
                 self.place.channel_id,
@@ -259,7 +301,9 @@ class ConsoleChat:
                 author_id=actor.user_id,
             )
             self.messages.append(ref)
-            return [f"({actor.user_id} said it as message {ref.message_id})"]
+            said = f"({actor.user_id} said it as message {ref.message_id})"
+            hint = self._command_hint(text)
+            return [said, hint] if hint else [said]
         name, _, rest = text[1:].partition(" ")
         name = name.lower()
         rest = rest.strip()
@@ -273,6 +317,32 @@ class ConsoleChat:
             return Invocation(name, {}, actor, self.place, message=message)
         spec = self.core.router.spec(name)
         return Invocation(name, options_from_text(spec, rest), actor, self.place)
+
+    def _plain_command(self, text: str, actor: Actor) -> Event | list[str] | None:
+        """Plain text that reads like a command: `remind me ...` and `help` are understood."""
+        wanted = PLAIN_REMIND.fullmatch(text)
+        remind = self.core.router.spec("remind")
+        if wanted is not None and remind is not None and remind.rest is not None:
+            rest = wanted["rest"].strip()
+            if not rest:
+                return ["Tell me when and what, e.g. `remind me in 5 minutes to stretch`."]
+            if rest.lower().rstrip(".!") in ABOUT_THIS and self.messages:
+                return Invocation("remind-message", {}, actor, self.place, self.messages[-1])
+            return Invocation(remind.name, {remind.rest: rest}, actor, self.place)
+        if text.lower().strip(" ?!.") in PLAIN_HELP or text.strip() == "?":
+            return Invocation("help", {}, actor, self.place)
+        return None
+
+    def _command_hint(self, text: str) -> str | None:
+        """For a message that starts like a command without its `/`: the command to type."""
+        first, _, rest = text.partition(" ")
+        name = first.lower().rstrip(":,.!?")
+        if name in ("quit", "exit"):
+            return "To leave, type `/quit`."
+        if self.core.router.spec(name) is None and name not in META:
+            return None
+        typed = f"/{name} {rest.strip()}".strip()
+        return f"To run it as a command, type `{markup.truncate(typed, 80)}` (with the /)."
 
     def _triggered(self, text: str) -> CommandSpec | None:
         """The command a plain message starts with a trigger of (`RemindMe! 2 weeks ...`)."""
@@ -301,21 +371,46 @@ class ConsoleChat:
             return next((m for m in self.messages if m.message_id == rest), None)
         return self.messages[-1] if self.messages else None
 
-    def _press(self, number: int, actor: Actor) -> Event | list[str]:
+    def _press(self, number: int, actor: Actor, *, insist: bool = False) -> Event | list[str]:
+        """Press button `number` if it is on the latest screen (or the member insists: `3!`).
+
+        Numbers are never reused, so a number always means the button it was shown on; one
+        from further up is refused with where it was, since a terminal user reads the latest
+        answer and a stale number (a `#3` from half an hour ago) is most likely a slip.
+        """
         found = self.buttons.get(number)
         if found is None:
             return [f"There is no button [{number}]."]
         button, _owner = found
+        if self.latest_only and number not in self.live and not insist:
+            return [self._stale(number)]
         return ActionClicked(button.action_id, button.value, actor, self.place)
 
+    def _stale(self, number: int) -> str:
+        button = self.buttons[number][0]
+        return (
+            f"[{number}] {button.label} is on an earlier message ({self.shown_on[number]}), "
+            f"not the latest one. Type `{number}!` to press it anyway, or show it again "
+            "(e.g. `/reminders`)."
+        )
+
     def _choose(self, numbers: list[int], actor: Actor) -> Event | list[str]:
-        """Several choices of one multi-select at once (`1,3`)."""
+        """Several choices of one multi-select at once (`1,3`), from the latest screen."""
+        stale = [number for number in numbers if number in self.buttons and number not in self.live]
+        if self.latest_only and stale:
+            return [self._stale(stale[0])]
         found = [self.buttons.get(number) for number in numbers]
         chosen = [entry[0] for entry in found if entry is not None]
         if len(chosen) < len(numbers) or len({button.action_id for button in chosen}) != 1:
             return ["Type numbers of one menu's choices, e.g. `1,3`."]
         values = tuple(button.value for button in chosen)
         return ActionClicked(chosen[0].action_id, values[0], actor, self.place, values=values)
+
+
+def _new_screen(reply: Reply) -> bool:
+    """An answer that shows something to press, or redraws a message, replaces the screen."""
+    pressable = any(not b.url and not b.disabled for row in reply.buttons for b in row)
+    return pressable or bool(reply.selects) or reply.update
 
 
 def _place(in_channel: bool) -> Place:

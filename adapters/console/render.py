@@ -29,9 +29,26 @@ TOKENS: dict[TokenKind, Callable[[Token], str]] = {
 Number = Callable[[Button], int]
 Save = Callable[[Attachment], Path]
 
+# Characters a terminal would act on instead of showing: C0 controls (ESC starts colour, cursor
+# and title sequences; CR overwrites the line; BEL rings), DEL, C1 controls (0x9B is a one-byte
+# CSI on some terminals) and the bidirectional overrides that reorder what is shown. Each is
+# shown as a symbol (ESC as ␛) or as <U+XXXX>; tab and newline stay what they are.
+VISIBLE: dict[int, str] = {
+    **{code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)},
+    0x7F: "\u2421",
+    **{code: f"<U+{code:04X}>" for code in range(0x80, 0xA0)},
+    **{code: f"<U+{code:04X}>" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
+
+
+def visible(shown: str) -> str:
+    """Text as the terminal shows it: control characters and escape sequences made visible,
+    never executed (member text reaches the terminal only through this)."""
+    return shown.translate(VISIBLE)
+
 
 def text(markup_text: str) -> str:
-    return "".join(TOKENS[token.kind](token) for token in markup.parse(markup_text))
+    return visible("".join(TOKENS[token.kind](token) for token in markup.parse(markup_text)))
 
 
 @dataclass(frozen=True)
@@ -131,7 +148,7 @@ def render(reply: Reply, number: Number, save: Save) -> list[str]:
     lines: list[str] = []
     for show in PARTS.values():
         lines.extend(show(reply, surface))
-    return lines
+    return [visible(line) for line in lines]
 
 
 # -- forms, field by field -----------------------------------------------------------------------
@@ -142,10 +159,10 @@ def form_prompt(spec: FormInput) -> list[str]:
     optional = "" if spec.required else " (optional, Enter to skip)"
     default = f" [{markup.truncate(spec.default, 60)}]" if spec.default else ""
     if spec.kind != "choice":
-        return [f"  {spec.label}{optional}{default}:"]
+        return [visible(f"  {spec.label}{optional}{default}:")]
     lines = [f"  {spec.label}{optional}{default} (type a number):"]
     lines.extend(_choice_line(n, choice) for n, choice in enumerate(spec.choices, start=1))
-    return lines
+    return [visible(line) for line in lines]
 
 
 def form_value(spec: FormInput, typed: str) -> str | None:

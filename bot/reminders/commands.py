@@ -13,6 +13,8 @@ from bot.chat import (
     ActionClicked,
     Actor,
     Autocomplete,
+    Button,
+    ButtonStyle,
     Choice,
     FormSubmitted,
     Invocation,
@@ -117,6 +119,7 @@ class ReminderCommands:
             "rem.pause": self.pause,
             "rem.resume": self.resume,
             "rem.end": self.end,
+            "rem.keep": self.keep,
             "rem.snooze10": self.snooze,
             "rem.snooze60": self.snooze,
             "rem.snoozetomorrow": self.snooze,
@@ -274,15 +277,29 @@ class ReminderCommands:
         return Response(replies=(_as_update(shown) if update else shown,))
 
     async def cancel(self, event: ActionClicked) -> Response:
+        value, confirmed = _confirmed(event.value)
         async with self.context.transaction(event.actor) as (session, member):
-            view = await self.reminders.view(session, _id(event.value), member)
-            text = await self.reminders.cancel(session, _id(event.value), member)
+            view = await self.reminders.view(session, _id(value), member)
+            if view.rule and view.is_owner and not confirmed:  # every future firing goes: ask
+                return _confirm(view, "rem.cancel", "Cancel")
+            text = await self.reminders.cancel(session, _id(value), member)
         if not view.is_owner:
-            return reply(f"🗑 You won't be reminded about this any more: {markup.escape(text)}")
+            return reply(
+                f"🗑 You won't be reminded about this any more: {markup.escape(text)}",
+                update=confirmed,
+            )
         if view.followers:
             self.context.wake_queue(None)  # the DMs telling them it is cancelled
         everyone = " (for everyone who joined too: I've told them)" if view.followers else ""
-        return reply(f"🗑 Cancelled{everyone}: {markup.escape(text)}")
+        return reply(f"🗑 Cancelled{everyone}: {markup.escape(text)}", update=confirmed)
+
+    async def keep(self, event: ActionClicked) -> Response:
+        """ "Keep it" on a Cancel/End question: nothing changes."""
+        async with self.context.transaction(event.actor) as (session, member):
+            view = await self.reminders.view(session, _id(event.value), member)
+        if not view.is_owner:  # the question was the owner's: its text is not for others
+            return reply("Only the person who set that reminder can change it.")
+        return reply(f"👍 Kept, nothing changed: {markup.escape(view.text)}", update=True)
 
     async def follow(self, event: ActionClicked) -> Response:
         async with self.context.transaction(event.actor) as (session, member):
@@ -355,9 +372,14 @@ class ReminderCommands:
         return reply(f"▶️ Resumed; next {when}.")
 
     async def end(self, event: ActionClicked) -> Response:
+        value, confirmed = _confirmed(event.value)
         async with self.context.transaction(event.actor) as (session, member):
-            await self.reminders.end(session, _id(event.value), member)
-        return reply("⏹ Ended: it won't repeat any more.")
+            if not confirmed:
+                view = await self.reminders.view(session, _id(value), member)
+                if view.rule and view.is_owner:
+                    return _confirm(view, "rem.end", "End")
+            await self.reminders.end(session, _id(value), member)
+        return reply("⏹ Ended: it won't repeat any more.", update=confirmed)
 
     async def snooze(self, event: ActionClicked) -> Response:
         now = self.context.clock.now()
@@ -418,6 +440,25 @@ def _first_contact(member: MemberInfo) -> tuple[Reply, ...]:
             ),
         )
     return ()
+
+
+CONFIRMED = ":yes"  # appended to a Cancel/End button's value by its confirmation question
+
+
+def _confirmed(value: str) -> tuple[str, bool]:
+    """The reminder id a Cancel/End button carries, and whether it is the confirmed press."""
+    return value.removesuffix(CONFIRMED), value.endswith(CONFIRMED)
+
+
+def _confirm(view: ReminderView, action_id: str, verb: str) -> Response:
+    """Ask before a repeating reminder loses every future firing: Yes, or Keep it."""
+    question = (
+        f"{verb} the repeating reminder {markup.escape(markup.truncate(view.text, 200))} "
+        f"({describe_rule(view.rule or '')})? Every future reminder stops."
+    )
+    yes = Button(f"Yes, {verb.lower()} it", action_id, f"{view.id}{CONFIRMED}", ButtonStyle.DANGER)
+    keep = Button("Keep it", "rem.keep", str(view.id))
+    return reply(question, buttons=((yes, keep),))
 
 
 def _redrawn(view: ReminderView, now: datetime) -> Reply:

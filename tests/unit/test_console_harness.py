@@ -57,7 +57,10 @@ async def test_a_trigger_word_starts_its_command_with_the_whole_message(
     assert [(event.command, dict(event.options)) for event in heard] == [
         ("echo", {"words": "ECHO! hello there"})
     ]
-    assert (await chat.say("echo hello")) == ["(you said it as message m1)"]  # no trigger
+    assert (await chat.say("echo hello")) == [  # no trigger: a message, and the command to type
+        "(you said it as message m1)",
+        "To run it as a command, type `/echo hello` (with the /).",
+    ]
 
 
 async def test_remindme_comes_from_the_catalogue(core: Core, chat: ConsoleChat) -> None:

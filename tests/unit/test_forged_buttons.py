@@ -140,6 +140,7 @@ ACTIONS = (
     "rem.pause",
     "rem.resume",
     "rem.end",
+    "rem.keep",
     "rem.snooze10",
     "rem.snoozecustom",
     "rem.done",

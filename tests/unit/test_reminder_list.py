@@ -105,8 +105,10 @@ async def test_paused_reminder_does_not_fire(
 
 async def test_end_stops_a_repeating_reminder(chat: ConsoleChat, core: Core) -> None:
     await chat.say("/remind every day 8am stretch")
-    ended = await chat.say((await chat.say("/reminders")).button("End 1"))
-    assert "Ended" in ended[0]
+    asked = await chat.say((await chat.say("/reminders")).button("End 1"))
+    assert "End the repeating reminder stretch (every day at 08:00)?" in asked[0]
+    ended = await chat.say(asked.button("Yes, end it"))
+    assert "Ended" in ended.text
     assert "no upcoming reminders" in (await chat.say("/reminders"))[0]
     assert await count(core, Delivery, status="pending") == 0
     assert await count(core, Reminder, status="done") == 1

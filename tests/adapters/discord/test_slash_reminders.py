@@ -68,5 +68,7 @@ async def test_a_repeating_reminder_pauses_resumes_and_ends(discord_: DiscordHar
     listing = (await discord_.slash("reminders", ann)).messages[0]
     resumed = await discord_.click(listing, "Resume 1", ann)
     assert "Resumed" in text_of(resumed.messages[0])
-    ended = await discord_.click(listing, "End 1", ann)
+    asked = await discord_.click(listing, "End 1", ann)
+    assert "Every future reminder stops" in text_of(asked.messages[0])
+    ended = await discord_.click(asked.messages[0], "Yes, end it", ann)
     assert "Ended" in text_of(ended.messages[0])

@@ -26,6 +26,11 @@ async def test_pause_then_resume(slack: SlackDriver) -> None:
 async def test_end_stops_the_repeats(slack: SlackDriver) -> None:
     await slack.command("remind every monday 9am review goals", channel="D0ALICE")
 
-    ended = await slack.click(button(await listing(slack), "rem.end"))
+    asked = await slack.click(button(await listing(slack), "rem.end"))
+    assert "Every future reminder stops" in asked.text
+    kept = await slack.click(button(asked.posts[-1], "rem.keep"))
+    assert "Kept, nothing changed: review goals" in kept.text
+    asked = await slack.click(button(await listing(slack), "rem.end"))
+    ended = await slack.click(button(asked.posts[-1], "rem.end"))
 
     assert "Ended: it won't repeat any more" in ended.text

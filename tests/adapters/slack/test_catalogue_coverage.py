@@ -26,6 +26,7 @@ SCENARIOS = {
         "rem.pause": "test_button_pause_resume_end",
         "rem.resume": "test_button_pause_resume_end",
         "rem.end": "test_button_pause_resume_end",
+        "rem.keep": "test_button_pause_resume_end",
         "rem.snooze10": "test_reminder_dm",
         "rem.snooze60": "test_reminder_dm",
         "rem.snoozetomorrow": "test_reminder_dm",
