@@ -21,7 +21,7 @@ async def test_ready_only_when_every_configured_platform_is_connected(core: Core
 async def test_not_ready_when_the_database_does_not_answer(
     tmp_path: object, clock: FakeClock
 ) -> None:
-    missing = "sqlite+aiosqlite:////nonexistent-dir/mentorbot.db"
+    missing = "postgresql+asyncpg://postgres@127.0.0.1:9/nothing"  # nothing listens there
     core = Core(make_settings(missing), clock=clock)
     try:
         ops = Ops(core, [])
