@@ -9,9 +9,12 @@ not installed) ends the command with one line saying what to do, never a traceba
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import re
+import signal
 import sys
 from collections.abc import Coroutine
 from typing import Any, NoReturn
@@ -43,14 +46,9 @@ app.add_typer(rolefit_cli.app, name="rolefit")
 
 
 def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Their start-up chatter is not news to an operator; warnings and errors still show.
-    for noisy in ("alembic", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
+    from bot import logs
+
+    logs.setup(settings.log_level, settings.log_format)
 
 
 def fail(message: str) -> NoReturn:
@@ -92,6 +90,13 @@ def run() -> None:
 
 
 async def _run(settings: Settings) -> None:
+    """Run until the adapters end, or until SIGTERM: a graceful stop (a rolling restart).
+
+    On SIGTERM the delivery queue claims nothing more, finishes its sends in flight while the
+    platforms are still connected, records them and hands back unsent claims; then the adapters
+    close, the calendar lock is released and the process exits 0, all within 10 s. (Ctrl-C keeps
+    its own clean exit, see `_operate`.)
+    """
     from adapters.launch import check_extras
     from bot.app import Core
 
@@ -107,8 +112,30 @@ async def _run(settings: Settings) -> None:
     from adapters import launch
 
     tune_gc()
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
     async with core:
-        await launch.run_adapters(core, settings)
+        adapters = asyncio.create_task(launch.run_adapters(core, settings), name="adapters")
+        signalled = asyncio.create_task(stop.wait())
+        await asyncio.wait({adapters, signalled}, return_when=asyncio.FIRST_COMPLETED)
+        signalled.cancel()
+        if not adapters.done():
+            logging.getLogger(__name__).warning("stopping: finishing sends in flight")
+            # Drain while the platforms are still connected, then close them.
+            await core.queue.stop()
+            adapters.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await adapters
+        else:
+            adapters.result()  # a configuration error ends `mentorbot run` with its message
+    if stop.is_set():
+        # Everything is recorded and closed. The console's stdin reader thread may still block
+        # on a read that never ends, and asyncio.run would wait for it: leave now.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @db.command("upgrade")

@@ -9,6 +9,9 @@ delivery queue keep running. Only a configuration error (a wrong token, a missin
 `mentorbot run`, since no restart can fix it: it is raised as a `SetupError`, whose one line
 says what to change (`adapters.cli` prints it instead of a traceback), as is a token set for a
 platform whose extra is not installed (`check_extras`, before the database is touched).
+
+With MENTORBOT_HTTP_PORT set, `/healthz`, `/readyz` and `/metrics` are served too (adapters/ops.py),
+whichever adapters run; in Slack HTTP mode on Slack's server, else on their own.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
+from adapters.ops import Ops, OpsServer
 from bot.app import Core
 from bot.settings import Settings
 
@@ -66,8 +70,33 @@ class Backoff:
     healthy_after: float = 600.0  # an adapter that ran this long starts over at `first`
 
 
+def platforms(settings: Settings) -> list[str]:
+    """The platforms this process serves (what `/readyz` waits for)."""
+    found = []
+    if settings.discord_token:
+        found.append("discord")
+    if settings.slack_bot_token:
+        found.append("slack")
+    return found or ["console"]
+
+
 async def run_adapters(core: Core, settings: Settings) -> None:
+    """Run the configured adapters (and the operations endpoints) until cancelled."""
     check_extras(settings)
+    ops = Ops(core, platforms(settings))
+    slack_http = bool(settings.slack_bot_token and settings.slack_signing_secret)
+    server: OpsServer | None = None
+    if "http_port" in settings.model_fields_set and not slack_http:
+        server = OpsServer(ops, settings.http_host, settings.http_port)
+        await server.start()
+    try:
+        await _run_adapters(core, settings, ops)
+    finally:
+        if server is not None:
+            await server.stop()
+
+
+async def _run_adapters(core: Core, settings: Settings, ops: Ops) -> None:
     adapters: dict[str, Adapter] = {}
     fatal: list[type[BaseException]] = []
     if settings.discord_token:
@@ -83,9 +112,11 @@ async def run_adapters(core: Core, settings: Settings) -> None:
         adapters["discord"] = lambda: run_discord(core, settings, options=options)
         fatal += [discord.LoginFailure, discord.PrivilegedIntentsRequired]
     if settings.slack_bot_token:
+        from adapters.ops import aiohttp_routes
         from adapters.slack.setup import SlackNotConfigured, run_slack
 
-        adapters["slack"] = lambda: run_slack(core, settings)
+        routes = aiohttp_routes(ops)  # the operations endpoints share Slack's HTTP port
+        adapters["slack"] = lambda: run_slack(core, settings, extra_routes=routes)
         fatal.append(SlackNotConfigured)
     if not adapters:
         from adapters.console.run import run_console

@@ -11,7 +11,7 @@ them. Routing is the router's, sending is the delivery queue's.
 from __future__ import annotations
 
 import logging
-import uuid
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from types import TracebackType
@@ -20,8 +20,19 @@ from typing import Protocol
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import logs, metrics
 from bot.calendar import CalendarJob, CalendarJobs
-from bot.chat import Actor, Event, Invocation, Reply, Response, reply
+from bot.chat import (
+    ActionClicked,
+    Actor,
+    Autocomplete,
+    Event,
+    FormSubmitted,
+    Invocation,
+    Reply,
+    Response,
+    reply,
+)
 from bot.clock import Clock, SystemClock
 from bot.context import Context
 from bot.delivery import Messenger, RateLimiter
@@ -167,7 +178,39 @@ class Core:
         await self.close()
 
     async def dispatch(self, event: Event) -> Response:
-        """Answer one event. Never raises: a problem or a crash becomes a private reply."""
+        """Answer one event. Never raises: a problem or a crash becomes a private reply.
+
+        Each event gets a correlation id (in every log line it causes) and is counted by name and
+        outcome, with its latency, for `/metrics`.
+        """
+        correlation = logs.new_correlation()
+        started = time.monotonic()
+        outcome = "cancelled"
+        try:
+            response, outcome = await self._dispatch(event, correlation)
+            return response
+        finally:
+            name = self._metric_name(event)
+            metrics.COMMANDS.labels(name, outcome).inc()
+            metrics.COMMAND_SECONDS.labels(name).observe(time.monotonic() - started)
+
+    def _metric_name(self, event: Event) -> str:
+        """A bounded label: a catalogue name, else `unknown`."""
+        router = self._router
+        match event:
+            case Invocation(command=name) if name in router.commands or name in (
+                router.message_actions
+            ):
+                return name
+            case ActionClicked(action_id=action_id) if action_id in router.actions:
+                return f"button:{action_id}"
+            case FormSubmitted(form_id=form_id) if form_id in router.forms:
+                return f"form:{form_id}"
+            case Autocomplete(command=command) if command in router.commands:
+                return f"autocomplete:{command}"
+        return "unknown"
+
+    async def _dispatch(self, event: Event, correlation: str) -> tuple[Response, str]:
         try:
             response = await self._router.handle(event)
             if isinstance(event, Invocation):
@@ -177,15 +220,14 @@ class Core:
                         replies=(*response.replies, *notices), choices=response.choices
                     )
         except Problem as problem:
-            return reply(f"⚠️ {problem}")
+            return reply(f"⚠️ {problem}"), "problem"
         except Exception:
-            correlation = uuid.uuid4().hex[:8]
             log.exception("handling %s failed [%s]", type(event).__name__, correlation)
             return reply(
                 f"😵 Sorry, something went wrong on my side (error id `{correlation}`). "
                 "Nothing was saved; please try again."
-            )
-        return response
+            ), "error"
+        return response, "ok"
 
     async def _notices(self, actor: Actor) -> list[Reply]:
         """What to tell the member privately after their command: closed DMs, then features'."""

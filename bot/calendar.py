@@ -8,12 +8,15 @@ set explicitly so a job that came due while the bot was down still runs, once.
 
 Its job store must never be shared by two running schedulers, so on PostgreSQL (several
 processes) only the holder of an advisory lock runs it; another process takes over within
-`LEADER_RETRY` seconds if the holder dies (the lock dies with its connection).
+`LEADER_RETRY` seconds if the holder dies (the lock dies with its connection: PostgreSQL sees a
+killed process's socket close at once). The holder checks its connection as often, and stops its
+scheduler if the connection (and with it the lock) was lost, so two never run at once for long.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +33,7 @@ from bot.storage.engine import sync_url
 
 log = logging.getLogger(__name__)
 LEADER_LOCK = 0x6D656E74  # "ment"
-LEADER_RETRY = 15.0
+LEADER_RETRY = 3.0  # seconds: a takeover well within 10 s
 JOB_TABLE = "apscheduler_jobs"
 
 
@@ -80,20 +83,55 @@ class CalendarJobs:
             jobs.bind(job.id, job.run)
         self._task = asyncio.create_task(self._lead(), name="mentorbot-calendar-jobs")
 
+    @property
+    def leading(self) -> bool:
+        """This process runs the calendar jobs now."""
+        return self.scheduler is not None and self.scheduler.running
+
     async def _lead(self) -> None:
-        while not await self._become_leader():
+        while True:
+            while not await self._become_leader():
+                await asyncio.sleep(LEADER_RETRY)
+            scheduler = build_scheduler(self.database_url, self.calendar)
+            scheduler.start()  # creates its table on first use: a few ms of blocking I/O, once
+            self.scheduler = scheduler
+            if self._leader is None:
+                return  # SQLite: nobody to compete with
+            # Worth telling only when several processes compete (tests and operators read it).
+            log.info("calendar jobs: this process runs them (advisory lock %d)", LEADER_LOCK)
+            await self._hold()
+            log.warning("calendar jobs: lost the database connection holding the lock")
+            scheduler.shutdown(wait=False)
+            self.scheduler = None
+
+    async def _hold(self) -> None:
+        """Return when the connection holding the lock is gone."""
+        assert self._leader is not None
+        while True:
             await asyncio.sleep(LEADER_RETRY)
-        scheduler = build_scheduler(self.database_url, self.calendar)
-        scheduler.start()  # creates its table on first use: a few ms of blocking I/O, once
-        self.scheduler = scheduler
-        if self._leader is not None:  # worth telling only when several processes compete
-            log.info("calendar jobs: this process runs them")
+            try:
+                await self._leader.scalar(text("SELECT 1"))
+                await self._leader.commit()  # never idle in a transaction while holding it
+            except Exception:
+                leader, self._leader = self._leader, None
+                with contextlib.suppress(Exception):
+                    await leader.invalidate()
+                return
 
     async def _become_leader(self) -> bool:
         if self.engine.dialect.name != "postgresql":
             return True  # SQLite: one process owns the file
-        connection = await self.engine.connect()
-        got = await connection.scalar(text(f"SELECT pg_try_advisory_lock({LEADER_LOCK})"))
+        try:
+            connection = await self.engine.connect()
+        except Exception:
+            log.warning("calendar jobs: database unreachable; trying again", exc_info=True)
+            return False
+        try:
+            got = await connection.scalar(text(f"SELECT pg_try_advisory_lock({LEADER_LOCK})"))
+            await connection.commit()  # no transaction left open while the lock is held
+        except Exception:
+            await connection.close()
+            return False
         if got:
             self._leader = connection  # held open: the lock lives as long as this connection
             return True
@@ -106,7 +144,13 @@ class CalendarJobs:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         if self._leader is not None:
-            await self._leader.close()
-            self._leader = None
+            # Closing would only return the connection to the pool, lock and all: release it.
+            leader, self._leader = self._leader, None
+            try:
+                await leader.execute(text(f"SELECT pg_advisory_unlock({LEADER_LOCK})"))
+                await leader.commit()
+                await leader.close()
+            except Exception:
+                await leader.invalidate()
         for job in self.calendar:
             jobs.unbind(job.id)

@@ -6,8 +6,14 @@ batches is faster, never drops a late delivery, and works across processes on Po
 (`FOR UPDATE SKIP LOCKED`).
 
 A delivery is claimed (`pending -> sending`) in a committed transaction before it is sent, so two
-queues never send the same row; after the send its outcome is recorded. A crash between the
-two leaves a `sending` row, which `recover()` requeues at most once.
+queues never send the same row; each send's outcome is recorded as soon as the platform answers
+(group-committed with whatever else finished meanwhile, never held for the rest of its batch). A
+crash between the two leaves a `sending` row, which `recover()` (run every few seconds, busy or
+idle, by every process) requeues at most once; before sending a requeued row the queue asks the
+platform whether it already went out (`SentLookup`), so a crash repeats nothing.
+
+`stop()` is a graceful stop (SIGTERM): no new claims, sends in flight finish and are recorded,
+claimed rows not yet sent go back to `pending` for another process, all within `STOP_GRACE`.
 
 Features never send anything themselves: each registers a `DeliveryKind` (what to do inside the
 claim, how to compose each row's message, what to do after) and the queue does the rest once for
@@ -21,15 +27,15 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import tasks
-from bot.chat import Recipient, Reply
+from bot import logs, metrics, tasks
+from bot.chat import Channel, Recipient, Reply
 from bot.clock import Clock
 from bot.closed_dms import ClosedDMs
 from bot.delivery import DeliveryError, Messenger, RateLimiter
@@ -40,6 +46,8 @@ from bot.time.zones import safe_zone
 log = logging.getLogger(__name__)
 
 IDLE_RECHECK = timedelta(seconds=60)  # safety net: re-read the queue at least this often
+RECOVERY_EVERY = 5.0  # seconds between looks for stuck rows (at most a quarter of the timeout)
+STOP_GRACE = 8.0  # seconds a graceful stop waits for sends in flight
 OVERLAP = 2  # claimed batches in flight at once
 MAX_BACKOFF = 900.0
 
@@ -80,8 +88,23 @@ class Due:
     workspace: str  # the platform's workspace id
     member_id: int | None
     user_id: str | None  # the member's platform id: a DM destination
-    channel_id: str | None  # a channel destination (not sent yet: only DMs are)
+    channel_id: str | None  # a channel destination: posted there, not DMed
     tz: ZoneInfo  # the member's zone, else the workspace's, else the default
+    recovered: bool = False  # claimed before by a process that died: ask before re-sending
+
+    @property
+    def key(self) -> str:
+        """The idempotency key of this delivery: stable across retries and processes."""
+        return f"mentorbot-d{self.id}"
+
+
+@runtime_checkable
+class SentLookup(Protocol):
+    """A messenger that can tell whether a delivery already went out (its record was lost)."""
+
+    async def find_sent(self, target: Recipient | Channel, *, key: str) -> str | None:
+        """The platform's message id of an earlier send with `key`, or None if there was none."""
+        ...
 
 
 CLAIM_COLUMNS = tuple(getattr(Delivery, field.name) for field in fields(Claim))
@@ -136,9 +159,9 @@ def delivery_row(
 ) -> dict[str, object]:
     """A pending delivery of `kind` about `subject_id` at `at`, ready for `enqueue`.
 
-    To a member's DM (`member_id`) or, once the Messenger can post, to a channel (`channel_id`):
-    exactly one of them. Channel rows are queued and deduplicated like any other, but until
-    channel posts are sent they are marked failed ("no DM destination") when they come due.
+    To a member's DM (`member_id`) or posted in a shared channel (`channel_id`, through
+    `Messenger.post`): exactly one of them. Channel rows are queued, deduplicated, rate limited
+    and recovered like any other; only closed-DM bookkeeping is for DMs alone.
     """
     if (member_id is None) == (channel_id is None):
         raise ValueError("a delivery goes to a member or to a channel")
@@ -228,6 +251,11 @@ class DeliveryQueue:
         self._next_recovery: datetime | None = None
         self._sleeping_until: datetime | None = None
         self.closed_dms = ClosedDMs(sessions, self.kinds)
+        self.recovery_every = min(RECOVERY_EVERY, stuck_after / 4)
+        self.stopping = False
+        self._unrecorded: list[tuple[Due, Outcome, asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self.in_flight = 0  # claimed rows not yet recorded (metrics, graceful stop)
 
     def register(self, kind: DeliveryKind) -> None:
         """Let rows of `kind.name` be sent; a name is registered once."""
@@ -257,13 +285,25 @@ class DeliveryQueue:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="mentorbot-delivery-queue")
 
-    async def stop(self) -> None:
-        await self.closed_dms.stop()
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Stop claiming, let sends in flight finish and be recorded, hand back the rest.
+
+        Claimed rows whose send has not started go back to `pending` (another process, or the
+        next start, sends them); after `grace` seconds what is still in flight is cancelled and
+        left `sending` for recovery, whose platform lookup keeps it from being sent twice.
+        """
+        self.stopping = True
+        self._wake.set()
+        if self._task is not None and not self._task.done():
+            await asyncio.wait({self._task}, timeout=grace)
         await tasks.stop(self._task)
         self._task = None
+        if self._flusher is not None:
+            await asyncio.wait({self._flusher}, timeout=1.0)
+        await self.closed_dms.stop()
 
     async def _run(self) -> None:
-        while True:
+        while not self.stopping:
             try:
                 claimed = await self.drain_due()
             except asyncio.CancelledError:
@@ -272,17 +312,32 @@ class DeliveryQueue:
                 log.exception("delivery queue pass failed; retrying in 5 s")
                 await asyncio.sleep(5)
                 continue
-            if claimed:
+            if claimed or self.stopping:
                 continue
             self.idle.set()
             earliest = await self.earliest_due()
             now = self.clock.now()
             until = min(earliest, now + IDLE_RECHECK) if earliest else now + IDLE_RECHECK
+            if self.stuck_after and self._next_recovery is not None:
+                # Stuck rows of a dead process must not wait for the idle re-check.
+                until = min(until, self._next_recovery)
             self._sleeping_until = until
             await self.clock.sleep_until(until, self._wake)
             self._sleeping_until = None
             self._wake.clear()
             self.idle.clear()
+
+    async def depth(self) -> int:
+        """Pending deliveries due now (all processes): the queue depth operators watch."""
+        async with self.sessions() as session:
+            found = await session.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(
+                    Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= self.clock.now()
+                )
+            )
+        return int(found or 0)
 
     async def earliest_due(self) -> datetime | None:
         platforms = list(self.platforms())
@@ -304,16 +359,13 @@ class DeliveryQueue:
         total = 0
         if not self.platforms():
             return 0
-        now = self.clock.now()
-        if self._next_recovery is None or now >= self._next_recovery:
-            # Stuck rows are rare: look for them now and then, not on every pass.
-            await self.recover()
-            self._next_recovery = now + timedelta(seconds=self.stuck_after / 4)
+        await self._recover_when_due()
         slots = asyncio.Semaphore(OVERLAP)
         running: set[asyncio.Task[None]] = set()
         try:
-            while True:
+            while not self.stopping:
                 await slots.acquire()
+                await self._recover_when_due()  # a long burst must not hide a dead process
                 ids = await self.claim(self.clock.now())
                 if not ids:
                     slots.release()
@@ -327,14 +379,25 @@ class DeliveryQueue:
                 await asyncio.gather(*running, return_exceptions=True)
         return total
 
+    async def _recover_when_due(self) -> None:
+        """Look for stuck rows every `recovery_every` seconds, busy or idle: a dead process's
+        rows are taken over within the stuck timeout plus that interval."""
+        now = self.clock.now()
+        if self._next_recovery is None or now >= self._next_recovery:
+            await self.recover()
+            self._next_recovery = now + timedelta(seconds=self.recovery_every)
+
     async def _deliver(self, ids: Sequence[int], slots: asyncio.Semaphore) -> None:
+        self.in_flight += len(ids)
+        metrics.IN_FLIGHT.inc(len(ids))
         try:
-            due, outcomes = await self.send(ids)
-            await self.record(outcomes, due)
+            await self.send(ids)  # records each outcome as soon as it is known
         except Exception:
             # Left in "sending": recover() requeues them once they count as stuck.
             log.exception("delivering %d claimed rows failed", len(ids))
         finally:
+            self.in_flight -= len(ids)
+            metrics.IN_FLIGHT.dec(len(ids))
             slots.release()
 
     async def claim(self, now: datetime) -> list[int]:
@@ -373,7 +436,8 @@ class DeliveryQueue:
             return [claim.id for claim in claims]
 
     async def send(self, ids: Sequence[int]) -> tuple[list[Due], list[Outcome]]:
-        """Compose every claimed row through its kind (batched), then send each one."""
+        """Compose every claimed row through its kind (batched), then send each one and record
+        its outcome as soon as it is known (not when the whole batch is done)."""
         async with self.sessions() as session:
             rows = await session.execute(
                 select(
@@ -388,6 +452,7 @@ class DeliveryQueue:
                     Delivery.channel_id,
                     Member.tz,
                     Workspace.default_tz,
+                    Delivery.recoveries,
                 )
                 .join(Workspace, Workspace.id == Delivery.workspace_id)
                 .outerjoin(Member, Member.id == Delivery.member_id)
@@ -406,6 +471,7 @@ class DeliveryQueue:
                     user_id=user_id,
                     channel_id=channel_id,
                     tz=safe_zone(member_tz or workspace_tz, self.default_tz),
+                    recovered=bool(recoveries),
                 )
                 for (
                     delivery_id,
@@ -419,24 +485,72 @@ class DeliveryQueue:
                     channel_id,
                     member_tz,
                     workspace_tz,
+                    recoveries,
                 ) in rows
             ]
             messages: dict[int, Reply | Outcome] = {}
             for name, group in _by_kind(due, lambda item: item.kind).items():
                 messages.update(await self._compose(session, name, group))
         # Overdue rows go out in due order: sends start in due order (the rate limiter serves
-        # first come, first served) and one destination's messages go one after another.
+        # first come, first served) and one destination's messages go one after another. Each
+        # outcome is recorded as soon as it is known, without holding up the next send.
         outcomes: dict[int, Outcome] = {}
+        records: list[asyncio.Future[None]] = []
 
         async def in_turn(items: list[Due]) -> None:
             for item in items:
-                outcomes[item.id] = await self._send_one(item, messages.get(item.id))
+                outcome = await self._send_observed(item, messages.get(item.id))
+                outcomes[item.id] = outcome
+                records.append(asyncio.ensure_future(self._record_soon(item, outcome)))
 
         turns: dict[tuple[int | None, str | None], list[Due]] = {}
         for item in due:
             turns.setdefault((item.member_id, item.channel_id), []).append(item)
-        await asyncio.gather(*(in_turn(items) for items in turns.values()))
+        try:
+            await asyncio.gather(*(in_turn(items) for items in turns.values()))
+        finally:
+            if records:  # every send's record is committed (or failed) before this returns
+                await asyncio.gather(*records, return_exceptions=True)
+        failed = [r.exception() for r in records if not r.cancelled() and r.exception()]
+        if failed:
+            raise failed[0]  # type: ignore[misc]
         return due, [outcomes[item.id] for item in due]
+
+    async def _send_observed(self, item: Due, message: Reply | Outcome | None) -> Outcome:
+        logs.correlation.set(item.key)  # every log line about this delivery names it
+        outcome = await self._send_one(item, message)
+        if outcome.permanent_error is not None:
+            status = "undelivered" if outcome.undelivered else "failed"
+        elif outcome.retry_after is not None:
+            status = "retry"
+        else:
+            status = "sent"
+            late = (self.clock.now() - item.occurrence).total_seconds()
+            metrics.LATENESS.observe(max(0.0, late))
+        metrics.DELIVERIES.labels(item.kind, status).inc()
+        return outcome
+
+    async def _record_soon(self, item: Due, outcome: Outcome) -> None:
+        """Record one outcome now: outcomes that arrive while a commit runs share the next one."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._unrecorded.append((item, outcome, done))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="mentorbot-delivery-records")
+        await asyncio.shield(done)
+
+    async def _flush(self) -> None:
+        while self._unrecorded:
+            taken, self._unrecorded = self._unrecorded, []
+            try:
+                await self.record([outcome for _, outcome, _ in taken], [d for d, _, _ in taken])
+            except Exception as error:  # left "sending": recovery and the lookup take over
+                for _, _, done in taken:
+                    if not done.done():
+                        done.set_exception(error)
+            else:
+                for _, _, done in taken:
+                    if not done.done():
+                        done.set_result(None)
 
     async def _compose(
         self, session: AsyncSession, name: str, group: Sequence[Due]
@@ -457,26 +571,46 @@ class DeliveryQueue:
             return message
         if message is None:
             return Outcome(item.id, permanent_error="nothing to send")
-        if item.user_id is None:
-            return Outcome(item.id, permanent_error="no DM destination")
+        if item.user_id is None and item.channel_id is None:
+            return Outcome(item.id, permanent_error="no destination")
         messenger = self.messengers.get(item.platform)
         if messenger is None:
             return Outcome(item.id, retry_after=60.0)
+        if self.stopping:  # shutting down: hand the claim back untouched
+            return Outcome(item.id, retry_after=0.0)
         limiter = self.limiters[item.platform]
         async with limiter.in_flight:
             await limiter.acquire()
+            if self.stopping:
+                return Outcome(item.id, retry_after=0.0)
             message = self._with_late_notice(message, item.occurrence)
-            recipient = Recipient(item.platform, item.workspace, item.user_id)
+            key = item.key
+            target: Recipient | Channel
+            if item.channel_id is not None:
+                target = Channel(item.platform, item.workspace, item.channel_id)
+            else:
+                assert item.user_id is not None
+                target = Recipient(item.platform, item.workspace, item.user_id)
             try:
-                message_id = await messenger.send_direct(
-                    recipient, message, key=f"mentorbot-d{item.id}"
-                )
+                if item.recovered and isinstance(messenger, SentLookup):
+                    found = await messenger.find_sent(target, key=key)
+                    if found is not None:
+                        log.info("delivery %s had gone out before a crash: not re-sent", item.id)
+                        return Outcome(item.id, message_id=found)
+                if isinstance(target, Channel):
+                    message_id = await messenger.post(target, message, key=key)
+                else:
+                    message_id = await messenger.send_direct(target, message, key=key)
             except DeliveryError as error:
                 if error.permanent:
+                    if item.channel_id is not None:  # cannot post there: failed, not a closed DM
+                        return Outcome(item.id, permanent_error=error.reason)
+                    assert item.user_id is not None
                     self.closed_dms.add(item.platform, item.workspace, item.user_id)
                     return Outcome(item.id, permanent_error=error.reason, undelivered=True)
                 if error.retry_after:
                     limiter.pause(error.retry_after)
+                    metrics.RATE_LIMITED.labels(item.platform).inc()
                 return Outcome(item.id, retry_after=error.retry_after or 30.0)
             except Exception:  # a bug or an unknown failure must not lose the delivery
                 log.exception("sending delivery %s failed", item.id)
@@ -553,8 +687,8 @@ class DeliveryQueue:
     async def recover(self, *, everything: bool = False) -> int:
         """Requeue rows claimed by a process that died before recording the send.
 
-        Each row is requeued at most once (`recoveries`), so a crash can cause at most one
-        duplicate and never a loop; on Discord the message nonce drops even that duplicate.
+        Each row is requeued at most once (`recoveries`), never a loop; before it is sent again
+        the messenger is asked whether the platform already has it (`SentLookup`).
         """
         cutoff = self.clock.now() - timedelta(seconds=0 if everything else self.stuck_after)
         async with self.sessions.begin() as session:

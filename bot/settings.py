@@ -6,6 +6,8 @@ appear in logs or reprs.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -21,6 +23,9 @@ class Settings(BaseSettings):
     )
     default_timezone: str = Field("UTC", description="Zone for members who have not set one.")
     log_level: str = Field("INFO", description="Python logging level.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text, or as JSON objects with correlation ids."
+    )
 
     max_active_reminders: int = Field(100, ge=1, description="Active reminders per member.")
     max_reminder_chars: int = Field(1000, ge=10, le=1800, description="Characters a reminder.")

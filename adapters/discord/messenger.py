@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 DM_CLOSED = 50007
 UNKNOWN_CHANNEL = 10003
 MAX_NONCE = 25
+HISTORY_LOOKBACK = 50  # recent messages searched for a nonce before re-sending a recovered row
 _CONNECTION_ERRORS = (aiohttp.ClientConnectionError, asyncio.TimeoutError, ConnectionError)
 REQUESTS_PER_SECOND = 49.0  # Discord's global limit is 50: keep a little room
 _EXEMPT = ("/interactions/", "/webhooks/")
@@ -128,6 +129,10 @@ class DiscordMessenger:
         self.cache_size = cache_size
         self._channels: OrderedDict[int, int] = OrderedDict()
 
+    def connected(self) -> bool:
+        """The gateway session is up (for `/readyz`)."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
         user_id = int(recipient.user_id)
         messages = render.render(reply).messages
@@ -143,6 +148,30 @@ class DiscordMessenger:
         for part, message in enumerate(messages):
             message_id = await self._send(None, message, nonce(key, part), int(channel.channel_id))
         return message_id
+
+    async def find_sent(self, target: Recipient | Channel, *, key: str) -> str | None:
+        """Did a send with this delivery key reach Discord before a crash lost its record?
+
+        Discord keeps a message's nonce for a few minutes (the same window `enforce_nonce`
+        deduplicates in), and the queue takes over a dead process's rows within the stuck timeout
+        plus a few seconds, so the nonce is read back from the channel's recent messages. Past
+        that window the re-send still carries the same nonce.
+        """
+        wanted = nonce(key, 0)
+        try:
+            if isinstance(target, Recipient):
+                channel_id = await self._channel(int(target.user_id))
+            else:
+                channel_id = int(target.channel_id)
+            recent = await self.client.http.logs_from(channel_id, limit=HISTORY_LOOKBACK)
+        except discord.HTTPException as error:
+            raise delivery_error(error) from error
+        except _CONNECTION_ERRORS as error:
+            raise DeliveryError("connection_lost") from error
+        for message in recent:
+            if str(message.get("nonce")) == wanted:
+                return str(message["id"])
+        return None
 
     async def _send(
         self,

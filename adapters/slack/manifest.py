@@ -16,7 +16,16 @@ from typing import Any
 from adapters.slack.translate import COMMAND, MENU_FORM
 from bot.router import MessageActionSpec, Router
 
-BOT_SCOPES = ("commands", "chat:write", "im:write", "users:read", "files:write")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "users:read",
+    "files:write",
+    # Reading back the bot's own recent messages: was a delivery sent before a crash?
+    "im:history",
+    "channels:history",
+)
 BOT_EVENTS = ("app_home_opened",)
 
 

@@ -70,6 +70,8 @@ MISCONFIGURED_RETRY = 300.0
 # chat.postMessage allows about one a second per channel plus a workspace-wide limit.
 CALLS_PER_SECOND = 20.0
 DEFAULT_RETRY_AFTER = 30.0
+METADATA_EVENT = "mentorbot_delivery"  # message metadata type carrying the delivery key
+HISTORY_LOOKBACK = 100  # recent messages searched for a key (the takeover comes within minutes)
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ class SlackMessenger:
         """Returns `channel:ts`, which identifies a Slack message."""
         try:
             channel = await self.dm_channel(recipient.user_id)
-            sent = await self._post(channel, reply)
+            sent = await self._post(channel, reply, key)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             self._channels.pop(recipient.user_id, None)
             failure = self._paced(delivery_error(error))
@@ -219,7 +221,7 @@ class SlackMessenger:
     async def post(self, channel: Channel, reply: Reply, *, key: str) -> str:
         """Post in a channel the bot is in; returns `channel:ts`."""
         try:
-            return await self._post(channel.channel_id, reply)
+            return await self._post(channel.channel_id, reply, key)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             failure = self._paced(delivery_error(error))
             log.info("post to %s failed (%s): %s", channel.channel_id, key, failure.reason)
@@ -232,10 +234,16 @@ class SlackMessenger:
             self.budget.pause(failure.retry_after)
         return failure
 
-    async def _post(self, channel: str, reply: Reply) -> str:
+    async def _post(self, channel: str, reply: Reply, key: str) -> str:
         await self.budget.acquire()
+        # The delivery key travels as message metadata, so `find_sent` can read it back.
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
         sent = await self.client.chat_postMessage(
-            channel=channel, unfurl_links=False, unfurl_media=False, **self.renderer.message(reply)
+            channel=channel,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata=metadata,
+            **self.renderer.message(reply),
         )
         await self.upload(channel, reply)
         return f"{channel}:{sent['ts']}"
@@ -247,6 +255,32 @@ class SlackMessenger:
             await self.client.files_upload_v2(
                 channel=channel, file_uploads=self.renderer.file_uploads(reply)
             )
+
+    async def find_sent(self, target: Recipient | Channel, *, key: str) -> str | None:
+        """Was a message with this delivery key posted already (its record lost in a crash)?
+
+        Slack has no idempotent post, so the key rides along as message metadata and is read
+        back from the conversation's recent history (`conversations.history` with
+        `include_all_metadata`; scopes `im:history`, `channels:history`). A failing lookup
+        raises `DeliveryError`, so the row is retried later rather than sent blind.
+        """
+        try:
+            if isinstance(target, Recipient):
+                channel = await self.dm_channel(target.user_id)
+            else:
+                channel = target.channel_id
+            await self.budget.acquire()  # a lookup is a Web API call like any other
+            history = await self.client.conversations_history(
+                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            raise delivery_error(error) from error
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("key") == key:
+                return f"{channel}:{message['ts']}"
+        return None
 
     async def dm_channel(self, user_id: str) -> str:
         channel = self._channels.get(user_id)

@@ -8,7 +8,7 @@ serves `POST /slack/events` on MENTORBOT_HTTP_HOST:MENTORBOT_HTTP_PORT.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -46,6 +46,7 @@ async def slack_running(
     *,
     policy: RetryPolicy = DEFAULT_POLICY,
     ping_interval: float = 10,
+    extra_routes: Sequence[web.AbstractRouteDef] = (),
 ) -> AsyncIterator[SlackRuntime]:
     """Connect/serve for the duration of the block; on exit finish in-flight requests and close."""
     token = _secret(settings.slack_bot_token)
@@ -67,7 +68,9 @@ async def slack_running(
     try:
         port: int | None = None
         if signing_secret:
-            runner, port = await serve_http(app, settings.http_host, settings.http_port)
+            runner, port = await serve_http(
+                app, settings.http_host, settings.http_port, extra_routes
+            )
         if app_token:
             socket = app.socket_mode(app_token, ping_interval=ping_interval)
             await socket.start()
@@ -81,10 +84,14 @@ async def slack_running(
         await session.close()
 
 
-async def serve_http(app: SlackApp, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """Serve the Events/interactivity endpoint; returns the runner and the bound port."""
+async def serve_http(
+    app: SlackApp, host: str, port: int, extra_routes: Sequence[web.AbstractRouteDef] = ()
+) -> tuple[web.AppRunner, int]:
+    """Serve the Events/interactivity endpoint (and the operations endpoints, `extra_routes`);
+    returns the runner and the bound port."""
     server = web.Application()
     server.add_routes(app.routes())
+    server.add_routes(extra_routes)
     runner = web.AppRunner(server, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -93,7 +100,9 @@ async def serve_http(app: SlackApp, host: str, port: int) -> tuple[web.AppRunner
     return runner, int(bound)
 
 
-async def run_slack(core: CorePort, settings: Settings) -> None:
+async def run_slack(
+    core: CorePort, settings: Settings, *, extra_routes: Sequence[web.AbstractRouteDef] = ()
+) -> None:
     """Serve Slack until cancelled (what `mentorbot run` awaits alongside other adapters)."""
-    async with slack_running(core, settings):
+    async with slack_running(core, settings, extra_routes=extra_routes):
         await asyncio.Event().wait()

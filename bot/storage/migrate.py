@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,7 +28,13 @@ def _pending(connection: Connection) -> list[str]:
     return [rev.revision for rev in script.iterate_revisions("heads", lower)][::-1]
 
 
+MIGRATION_LOCK = 0x6D696772  # "migr": one migrating process at a time on PostgreSQL
+
+
 def _upgrade(connection: Connection) -> list[str]:
+    if connection.dialect.name == "postgresql":
+        # Several processes starting together: the others wait here, then find nothing pending.
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
     pending = _pending(connection)
     if pending:
         config = alembic_config()

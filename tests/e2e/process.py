@@ -50,6 +50,7 @@ class BotProcess:
         )
         self.lines: list[str] = []
         self.errors: list[str] = []
+        self.port: int | None = None  # its MENTORBOT_HTTP_PORT, when a test set one
         self._changed = threading.Condition()
         self._readers = [
             threading.Thread(target=self._read, args=(stream, into), daemon=True)
@@ -72,12 +73,15 @@ class BotProcess:
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
 
-    def wait_for(self, text: str, *, count: int = 1, timeout: float = 30.0) -> list[str]:
-        """Block until `text` has appeared in `count` output lines (or fail at the deadline)."""
+    def wait_for(
+        self, text: str, *, count: int = 1, timeout: float = 30.0, stderr: bool = False
+    ) -> list[str]:
+        """Block until `text` has appeared in `count` output lines (stdout, or the log on
+        stderr) or fail at the deadline."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                found = [line for line in self.lines if text in line]
+                found = [line for line in (self.errors if stderr else self.lines) if text in line]
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,4 +95,4 @@ async def test_an_interaction_without_data_is_dropped_and_the_bot_keeps_serving(
             if bot.process.poll() is None:
                 bot.process.terminate()
             code = await asyncio.to_thread(bot.finish, 10)
-        assert code == -signal.SIGTERM
+        assert code == 0  # SIGTERM is a graceful stop

@@ -132,6 +132,7 @@ class FakeDiscord:
         self.interactions: dict[str, InteractionRecord] = {}
         self.uploads: dict[str, Upload] = {}
         self.interaction_window = 3.0
+        self.nonce_check = True  # off: a repeated nonce posts again (proves our own lookup)
         self.allowed_rate: float | None = None
         self.stats = Stats()
         self.gateway = FakeGateway(self._ready_payload, self._notify)
@@ -152,6 +153,7 @@ class FakeDiscord:
             ("GET", r"/applications/\d+(/guilds/(?P<guild>\d+))?/commands", self._get_commands),
             ("POST", r"/users/@me/channels", self._create_dm),
             ("POST", r"/channels/(?P<channel>\d+)/messages", self._create_message),
+            ("GET", r"/channels/(?P<channel>\d+)/messages", self._list_messages),
             ("POST", r"/interactions/(?P<id>\d+)/(?P<token>[^/]+)/callback", self._callback),
             ("GET", TOKEN + r"/messages/@original", self._get_original),
             ("PATCH", TOKEN + r"/messages/(?P<message>[^/]+)", self._edit_message),
@@ -430,7 +432,7 @@ class FakeDiscord:
             return 403, {"message": "Cannot send messages to this user", "code": 50007}
         messages = self.channel_messages.setdefault(channel_id, [])
         nonce = body.get("nonce")
-        if nonce is not None and body.get("enforce_nonce"):
+        if nonce is not None and body.get("enforce_nonce") and self.nonce_check:
             for message in messages:
                 if message.get("nonce") == nonce:
                     self.stats.nonce_replays += 1
@@ -439,6 +441,12 @@ class FakeDiscord:
         message = p.message_payload(self.ids(), channel_id, self.bot, body, guild_id=guild)
         messages.append(message)
         return 200, message
+
+    async def _list_messages(self, params: dict[str, str], body: Any) -> tuple[int, Any]:
+        """Recent messages, newest first (nonces included: Discord keeps them for minutes)."""
+        messages = self.channel_messages.get(params["channel"], [])
+        limit = int(params.get("limit") or 50)
+        return 200, list(reversed(messages))[:limit]
 
     def _record(self, token: str) -> InteractionRecord | None:
         return self.interactions.get(token)

@@ -82,6 +82,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.posted: list[Posted] = []
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # chat.postMessage
         self.users: dict[str, dict[str, Any]] = {}
         self.files: dict[str, SlackFile] = {}
         self.default_tz: str | None = "Europe/Berlin"
@@ -244,7 +245,19 @@ class FakeSlack:
         if method == "conversations.open":
             return {"channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
         if method == "chat.postMessage":
-            return {"channel": params.get("channel"), "ts": f"1700000000.{n:06d}"}
+            channel, ts = str(params.get("channel")), f"1700000000.{n:06d}"
+            message = {"type": "message", "ts": ts, "text": params.get("text") or ""}
+            if params.get("metadata"):
+                message["metadata"] = params["metadata"]
+            self.history[channel].append(message)
+            return {"channel": channel, "ts": ts}
+        if method == "conversations.history":
+            # Newest first; metadata only when asked for, as Slack does.
+            limit = int(params.get("limit") or 100)
+            found = list(reversed(self.history[str(params.get("channel"))]))[:limit]
+            if str(params.get("include_all_metadata")).lower() not in {"true", "1"}:
+                found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+            return {"messages": found, "has_more": False}
         if method == "chat.postEphemeral":
             return {"message_ts": f"1700000000.{n:06d}"}
         if method == "chat.update":

@@ -223,10 +223,10 @@ async def test_a_failing_compose_delays_only_its_own_kind(
     assert "Sorry, this is 2 minutes late" in second
 
 
-async def test_a_channel_row_is_keyed_like_any_other_and_not_sent_as_a_dm(
+async def test_a_channel_row_is_keyed_like_any_other_and_posted_in_the_channel(
     sqlite_url: str, clock: FakeClock
 ) -> None:
-    """The row already carries a channel destination; sending one is the Messenger's next step."""
+    """A channel destination goes through `Messenger.post`, deduplicated like a DM row."""
     core = Core(make_settings(sqlite_url), clock=clock, features=(*feature_list(), PingFeature))
     await core.migrate()  # not started: this test drives the queue by hand
     chat = ConsoleChat(core)
@@ -242,8 +242,10 @@ async def test_a_channel_row_is_keyed_like_any_other_and_not_sent_as_a_dm(
         clock.advance(timedelta(minutes=1))
         assert await core.queue.drain_due() == 1
         async with core.sessions() as session:
-            found = (await session.execute(select(Delivery.status, Delivery.error))).one()
-        assert tuple(found) == ("failed", "no DM destination")
-        assert chat.dms.empty()
+            found = (await session.execute(select(Delivery.status, Delivery.message_id))).one()
+        assert found.status == "sent" and str(found.message_id).startswith("post")
+        assert chat.dms.empty()  # posted, not DMed
+        assert "📣 #general:" in chat.transcript
+        assert "🏓 pong for None" in chat.transcript
     finally:
         await core.engine.dispose()

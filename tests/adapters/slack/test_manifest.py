@@ -16,7 +16,15 @@ def test_socket_mode_manifest(core: Core) -> None:
     assert "request_url" not in settings["interactivity"]
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert app["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
-    assert set(BOT_SCOPES) == {"commands", "chat:write", "im:write", "users:read", "files:write"}
+    assert set(BOT_SCOPES) == {
+        "commands",
+        "chat:write",
+        "im:write",
+        "users:read",
+        "files:write",
+        "im:history",
+        "channels:history",
+    }
     assert app["features"]["app_home"]["home_tab_enabled"] is True
     (command,) = app["features"]["slash_commands"]
     assert command["command"] == "/mentor"
