@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.chat import Reply
 from bot.checkins import schedule, streaks, team, views
 from bot.checkins.schedule import DIGEST, NUDGE, PROMPT, WARNING
+from bot.checkins.service import insert_week
 from bot.queue import Claim, DeliveryKind, Due, delivery_row, enqueue
 from bot.storage.tables import Checkin, CheckinWeek, Delivery, DeliveryStatus, Member, Workspace
-from bot.storage.upsert import insert_ignore
 from bot.time.zones import safe_zone
 
 
@@ -54,19 +54,7 @@ class CheckinDeliveries:
             checkin, member_tz, workspace_tz, platform = found[claim.subject_id]
             tz = safe_zone(member_tz or workspace_tz, self.default_tz)
             occurrence = claim.occurrence
-            await insert_ignore(
-                session,
-                CheckinWeek,
-                {
-                    "checkin_id": checkin.id,
-                    "member_id": checkin.member_id,
-                    "workspace_id": checkin.workspace_id,
-                    "occurrence": occurrence,
-                    "status": streaks.OPEN,
-                    "answers": "{}",
-                    "updated_at": now,
-                },
-            )
+            await insert_week(session, checkin, occurrence, now)
             await session.execute(
                 update(CheckinWeek)
                 .where(

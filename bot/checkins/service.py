@@ -232,19 +232,7 @@ class Checkins:
     async def open_week(
         self, session: AsyncSession, checkin: Checkin, occurrence: datetime
     ) -> WeekView:
-        await insert_ignore(
-            session,
-            CheckinWeek,
-            {
-                "checkin_id": checkin.id,
-                "member_id": checkin.member_id,
-                "workspace_id": checkin.workspace_id,
-                "occurrence": occurrence,
-                "status": streaks.OPEN,
-                "answers": "{}",
-                "updated_at": self.now(),
-            },
-        )
+        await insert_week(session, checkin, occurrence, self.now())
         row = await session.scalar(
             select(CheckinWeek).where(
                 CheckinWeek.checkin_id == checkin.id, CheckinWeek.occurrence == occurrence
@@ -353,3 +341,22 @@ def hours_text(hours: float | None) -> str:
 
 def by_id(weeks: Sequence[WeekView]) -> dict[int, WeekView]:
     return {week.id: week for week in weeks}
+
+
+async def insert_week(
+    session: AsyncSession, checkin: Checkin, occurrence: datetime, now: datetime
+) -> None:
+    """Open the week of `occurrence` for answers (nothing happens if it is already open)."""
+    await insert_ignore(
+        session,
+        CheckinWeek,
+        {
+            "checkin_id": checkin.id,
+            "member_id": checkin.member_id,
+            "workspace_id": checkin.workspace_id,
+            "occurrence": occurrence,
+            "status": streaks.OPEN,
+            "answers": "{}",
+            "updated_at": now,
+        },
+    )
