@@ -274,7 +274,7 @@ class ReminderCommands:
         async with self.context.transaction(actor) as (session, member):
             listing = await self.reminders.list_for(session, member, page)
         shown = views.listing(listing, tz=member.tz, now=self.context.clock.now())
-        return Response(replies=(_as_update(shown) if update else shown,))
+        return Response(replies=(replace(shown, update=True) if update else shown,))
 
     async def cancel(self, event: ActionClicked) -> Response:
         value, confirmed = _confirmed(event.value)
@@ -467,12 +467,6 @@ def _redrawn(view: ReminderView, now: datetime) -> Reply:
     owner_view = replace(view, is_owner=True)
     shown = views.confirmation(owner_view, tz=get_zone(view.owner_tz), now=now, in_channel=True)
     return Reply(shown.text, buttons=shown.buttons, private=False, update=True)
-
-
-def _as_update(shown: Reply) -> Reply:
-    return Reply(
-        shown.text, fields=shown.fields, buttons=shown.buttons, private=shown.private, update=True
-    )
 
 
 def _id(value: str) -> int:
