@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +22,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+def interruptible() -> None:
+    """In the child: SIGINT at its default, as for a program started at a shell prompt. A test run
+    started as a background job (`cmd &`) ignores SIGINT, and children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class BotProcess:
@@ -47,6 +54,7 @@ class BotProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=interruptible,
         )
         self.lines: list[str] = []
         self.errors: list[str] = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.process import PROXIES, BotProcess
+from tests.e2e.process import PROXIES, BotProcess, interruptible
 
 pytestmark = pytest.mark.slow
 
@@ -55,6 +55,7 @@ def _controlling_terminal() -> None:
     """In the child, in its new session: make the pty on stdin its controlling terminal, so the
     terminal turns ^C into SIGINT for it as a shell's terminal would."""
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    interruptible()
 
 
 class Terminal:
