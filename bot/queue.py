@@ -38,7 +38,7 @@ from bot import logs, metrics, tasks
 from bot.chat import Channel, Recipient, Reply
 from bot.clock import Clock
 from bot.closed_dms import ClosedDMs
-from bot.delivery import DeliveryError, Messenger, RateLimiter
+from bot.delivery import DeliveryError, KeepsDMChannels, Messenger, RateLimiter
 from bot.storage.tables import Delivery, DeliveryStatus, Member, Workspace
 from bot.time import timefmt
 from bot.time.zones import safe_zone
@@ -63,6 +63,7 @@ class Outcome:
     retry_after: float | None = None  # transient failure: try again after this many seconds
     permanent_error: str | None = None
     undelivered: bool = False  # the member cannot be DMed (closed DMs): tell them next time
+    dm_channel: str | None = None  # the member's DM channel changed: store it ("" forgets it)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Due:
     channel_id: str | None  # a channel destination: posted there, not DMed
     tz: ZoneInfo  # the member's zone, else the workspace's, else the default
     recovered: bool = False  # claimed before by a process that died: ask before re-sending
+    dm_channel: str | None = None  # the member's stored DM channel (a repeat DM opens none)
 
     @property
     def key(self) -> str:
@@ -453,6 +455,7 @@ class DeliveryQueue:
                     Member.tz,
                     Workspace.default_tz,
                     Delivery.recoveries,
+                    Member.dm_channel_id,
                 )
                 .join(Workspace, Workspace.id == Delivery.workspace_id)
                 .outerjoin(Member, Member.id == Delivery.member_id)
@@ -472,6 +475,7 @@ class DeliveryQueue:
                     channel_id=channel_id,
                     tz=safe_zone(member_tz or workspace_tz, self.default_tz),
                     recovered=bool(recoveries),
+                    dm_channel=dm_channel,
                 )
                 for (
                     delivery_id,
@@ -486,6 +490,7 @@ class DeliveryQueue:
                     member_tz,
                     workspace_tz,
                     recoveries,
+                    dm_channel,
                 ) in rows
             ]
             messages: dict[int, Reply | Outcome] = {}
@@ -567,6 +572,17 @@ class DeliveryQueue:
             return {item.id: Outcome(item.id, retry_after=60.0) for item in group}
 
     async def _send_one(self, item: Due, message: Reply | Outcome | None) -> Outcome:
+        outcome = await self._send_to_platform(item, message)
+        messenger = self.messengers.get(item.platform)
+        if item.user_id is None or not isinstance(messenger, KeepsDMChannels):
+            return outcome
+        recipient = Recipient(item.platform, item.workspace, item.user_id)
+        channel = messenger.dm_channel_of(recipient) or ""
+        if channel == (item.dm_channel or "") or (not channel and not outcome.undelivered):
+            return outcome  # unchanged; an unknown channel is forgotten only for closed DMs
+        return replace(outcome, dm_channel=channel)
+
+    async def _send_to_platform(self, item: Due, message: Reply | Outcome | None) -> Outcome:
         if isinstance(message, Outcome):
             return message
         if message is None:
@@ -590,7 +606,7 @@ class DeliveryQueue:
                 target = Channel(item.platform, item.workspace, item.channel_id)
             else:
                 assert item.user_id is not None
-                target = Recipient(item.platform, item.workspace, item.user_id)
+                target = Recipient(item.platform, item.workspace, item.user_id, item.dm_channel)
             try:
                 if item.recovered and isinstance(messenger, SentLookup):
                     found = await messenger.find_sent(target, key=key)
@@ -666,6 +682,13 @@ class DeliveryQueue:
                 batch = [row for row in rows if row["status"] == status]
                 if batch:
                     await session.execute(update(Delivery), batch)
+            channels = [
+                {"id": by_id[o.delivery_id].member_id, "dm_channel_id": o.dm_channel or None}
+                for o in outcomes
+                if o.dm_channel is not None and o.delivery_id in by_id
+            ]
+            if channels:  # in the outcome's commit: a repeat DM opens no channel again
+                await session.execute(update(Member), channels)
         if any(outcome.retry_after is not None for outcome in outcomes):
             self.wake()
         hooked = {name for name, kind in self.kinds.items() if kind.after is not None}

@@ -66,9 +66,10 @@ MISCONFIGURED = frozenset(
     }
 )
 MISCONFIGURED_RETRY = 300.0
-# Web API calls a second for deliveries (conversations.open, chat.postMessage, uploads): Slack's
-# chat.postMessage allows about one a second per channel plus a workspace-wide limit.
-CALLS_PER_SECOND = 20.0
+# Web API calls a second for deliveries (conversations.open, chat.postMessage, uploads). Slack
+# documents chat.postMessage as about one message a second per channel (every DM is its own
+# channel) under a workspace-wide limit of "several hundred messages per minute": 300 a minute.
+CALLS_PER_SECOND = 5.0
 DEFAULT_RETRY_AFTER = 30.0
 METADATA_EVENT = "mentorbot_delivery"  # message metadata type carrying the delivery key
 HISTORY_LOOKBACK = 100  # recent messages searched for a key (the takeover comes within minutes)
@@ -204,10 +205,21 @@ class SlackMessenger:
         self._channels: dict[str, str] = {}
         # Every call a delivery makes takes a token first; a 429 (our pacing failed) pauses all.
         self.budget = RateLimiter(calls_per_second, 1, burst=max(1.0, calls_per_second / 10))
+        self.send_rate = calls_per_second  # the core starts no more deliveries than this
         self.rate_limited = 0
+
+    def dm_channel_of(self, recipient: Recipient) -> str | None:
+        """The member's DM channel as last opened (the core stores it)."""
+        return self._channels.get(recipient.user_id)
+
+    def _known(self, recipient: Recipient) -> None:
+        """Take the channel the core stored (after a restart the cache starts empty)."""
+        if recipient.dm_channel:
+            self._channels.setdefault(recipient.user_id, recipient.dm_channel)
 
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
         """Returns `channel:ts`, which identifies a Slack message."""
+        self._known(recipient)
         try:
             channel = await self.dm_channel(recipient.user_id)
             sent = await self._post(channel, reply, key)
@@ -266,6 +278,7 @@ class SlackMessenger:
         """
         try:
             if isinstance(target, Recipient):
+                self._known(target)
                 channel = await self.dm_channel(target.user_id)
             else:
                 channel = target.channel_id
