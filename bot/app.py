@@ -116,7 +116,6 @@ class Core:
             clock=self.clock,
             profiles=Profiles(settings.default_timezone, self.clock),
             wake_queue=self.queue.wake,
-            messengers=self.messengers,
         )
         self.features: list[Feature]
         self.features, self._router = build(self.context, features)

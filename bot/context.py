@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.chat import Actor
 from bot.clock import Clock
-from bot.delivery import Messenger
 from bot.profile.service import MemberInfo, Profiles
 from bot.settings import Settings
 
@@ -24,9 +23,6 @@ class Context:
     profiles: Profiles
     # Call after queueing a delivery (due at that moment, if known): the queue wakes if sooner.
     wake_queue: Callable[[datetime | None], None]
-    # The attached platforms' messengers (filled by `Core.attach`): for the rare send that is not
-    # a queued delivery (the check-in digest, until the queue posts in channels).
-    messengers: Mapping[str, Messenger] = field(default_factory=dict)
 
     @asynccontextmanager
     async def transaction(self, actor: Actor) -> AsyncIterator[tuple[AsyncSession, MemberInfo]]:
