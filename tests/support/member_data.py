@@ -12,6 +12,7 @@ from adapters.console.chat import ConsoleChat
 from bot.app import Core
 from bot.chat import ActionClicked, Actor, Invocation, Place
 from bot.clock import FakeClock
+from bot.features import feature_list
 from bot.storage.tables import Base
 from tests.support.conversation import dispatcher_idle
 from tests.unit.rolefit_personas import PERSONAS
@@ -22,7 +23,9 @@ ELSEWHERE = Actor("console", "elsewhere", "you", display_name="you")  # same id,
 
 
 def member_columns() -> dict[Table, list[Column[int]]]:
-    """Every table with a column that points at `members.id` (the member table aside)."""
+    """Every table with a column that points at `members.id` (the member table aside), once
+    every feature's modules (and so their tables) are loaded."""
+    feature_list()
     found: dict[Table, list[Column[int]]] = {}
     for table in Base.metadata.sorted_tables:
         if table.name == "members":
