@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
+from bot import markup
 from bot.chat import (
     MAX_ATTACHMENT_BYTES,
     ActionClicked,
@@ -70,7 +71,9 @@ class PrivacyCommands:
         if action == "delete":
             return await self.ask(event.actor)
         if action:
-            raise Problem(f"`/mydata` takes `export` or `delete`, not “{action[:40]}”.")
+            raise Problem(
+                f"`/mydata` takes `export` or `delete`, not “{markup.escape(action[:40])}”."
+            )
         return Response(replies=(views.menu(),))
 
     async def export_pressed(self, event: ActionClicked) -> Response:

@@ -68,3 +68,20 @@ async def test_delete_is_confirmed_only_by_the_member_who_asked(
 
     again = await slack.click(button(question, "mydata.delete"))
     assert "nothing was deleted" in again.text and await count(core, PrivacyAudit) == 1
+
+
+async def test_the_menu_buttons_export_ask_and_keep(slack: SlackDriver, core: Core) -> None:
+    await slack.command("remind in 1 hour alice's plan")
+    [menu] = (await slack.command("mydata")).posts
+
+    exported = await slack.click(button(menu, "mydata.export"))
+    assert "Sent in your DMs" in exported.text
+    assert [f.filename.endswith(".json") for f in slack.fake.shared_files(f"D{MEMBER}")] == [True]
+
+    asked = await slack.click(button(menu, "mydata.ask"))
+    [question] = asked.posts
+    kept = await slack.click(button(question, "mydata.keep"))
+    assert "Nothing was deleted" in kept.text
+    assert await count(core, Reminder) == 1 and await count(core, PrivacyAudit) == 0
+    late = await slack.click(button(question, "mydata.delete"))  # the question was answered
+    assert "nothing was deleted" in late.text and await count(core, Reminder) == 1
