@@ -4,10 +4,12 @@ files, and the erasure asks first, refuses another member's press, and leaves on
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from adapters.console.chat import ConsoleChat
 from bot.app import Core
+from bot.clock import FakeClock
 from bot.privacy import service
 from bot.privacy.tables import PrivacyAudit
 from bot.storage.tables import Member, Reminder
@@ -63,3 +65,16 @@ async def test_delete_asks_refuses_others_and_erases_once(chat: ConsoleChat, cor
     again = await chat.say(asked.button("Delete everything") + "!")
     assert "nothing was deleted" in again.text
     assert await count(core, PrivacyAudit) == 1
+
+
+async def test_a_confirmation_expires_after_ten_minutes(
+    chat: ConsoleChat, core: Core, clock: FakeClock
+) -> None:
+    await chat.say("/remind in 1 hour water the plants")
+    asked = await chat.say("/mydata delete")
+    clock.advance(timedelta(minutes=11))
+
+    late = await chat.say(asked.button("Delete everything") + "!")
+
+    assert "has expired: nothing was deleted" in late.text
+    assert await count(core, Reminder) == 1 and await count(core, PrivacyAudit) == 0

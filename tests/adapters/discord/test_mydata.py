@@ -70,3 +70,18 @@ async def test_delete_asks_and_only_the_member_who_asked_can_confirm(
     [stale] = await discord_.settled(again)
     assert "nothing was deleted" in text_of(stale)
     assert await count(core, PrivacyAudit) == 1
+
+
+async def test_closed_dms_are_explained_and_the_file_goes_nowhere_else(
+    discord_: DiscordHarness,
+) -> None:
+    ann = discord_.member("ann")
+    discord_.fake.closed_dms.add(ann.id)
+
+    record = await discord_.slash("mydata", ann, action="export")
+
+    [answer] = await discord_.settled(record)
+    assert is_ephemeral(answer) and "I couldn't DM you your data" in text_of(answer)
+    assert discord_.fake.files_of(answer) == [] and discord_.fake.dms(ann.id) == []
+    shown = discord_.fake.channel_messages.get(discord_.fake.channel_id, [])
+    assert all(discord_.fake.files_of(message) == [] for message in shown)
