@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         gt=0,
         description=(
             "Deliveries started per second per platform (token bucket). Unset: what the platform"
-            " allows (Discord 49 requests/s, every request counted; Slack 5 calls/s)."
+            " allows (Discord 49 requests/s, every request counted; Slack 20 calls/s)."
         ),
     )
     stuck_after_seconds: float = Field(
