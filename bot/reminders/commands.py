@@ -6,8 +6,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import markup, paging
+from bot.admin.service import reminder_rules
 from bot.chat import (
     MAX_EXCERPT,
     ActionClicked,
@@ -40,6 +42,9 @@ from bot.time.describe import describe_rule
 from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
 from bot.time.zones import get_zone
 
+KEPT_PRIVATE = (
+    "🔒 This community's admins keep reminders set in channels private, so only you see this one."
+)
 EXAMPLES = "`/remind in 5 days check the thread` or `/remind every monday 9am review goals`"
 NO_TEXT = (
     "What should I remind you about? Put it after the time, like "
@@ -189,6 +194,8 @@ class ReminderCommands:
                 return _problem(NO_TEXT, when, "what" if from_form else None)
             text = text or "the message you picked"
             in_channel = not event.place.is_dm and picked is None
+            kept_private = in_channel and not await self._may_share(session, member, event)
+            in_channel = in_channel and not kept_private
             source = picked.state if picked else PickedMessage()
             new = NewReminder(
                 text=text,
@@ -211,7 +218,17 @@ class ReminderCommands:
             understood=parsed.understood,
             note=parsed.note,
         )
+        if kept_private:
+            confirmation = replace(confirmation, text=f"{confirmation.text}\n{KEPT_PRIVATE}")
         return Response(replies=(confirmation, *_first_contact(member)))
+
+    async def _may_share(
+        self, session: AsyncSession, member: MemberInfo, event: Invocation | FormSubmitted
+    ) -> bool:
+        """The workspace's rule on who may share a reminder set in a channel (admins' setting)."""
+        operator_max = self.context.settings.max_active_reminders
+        rules = await reminder_rules(session, member.workspace_id, operator_max)
+        return rules.may_share(event.actor.is_admin)
 
     async def remind_message(self, event: Invocation) -> Response:
         message = event.message

@@ -15,6 +15,7 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.admin.service import limit_for_workspace
 from bot.errors import Problem
 from bot.paging import Page, paginate
 from bot.profile.service import MemberInfo, ZoneChange
@@ -67,7 +68,9 @@ INSERT_UNDER_LIMIT = (
     .from_select(
         NEW_COLUMNS,
         select(*(bindparam(name, type_=REMINDERS.c[name].type) for name in NEW_COLUMNS)).where(
-            ACTIVE_COUNT.scalar_subquery() < bindparam("limit")
+            # The workspace's own limit (its admins' setting), within the operator's maximum.
+            ACTIVE_COUNT.scalar_subquery()
+            < limit_for_workspace(bindparam("workspace_id"), bindparam("limit"))
         ),
     )
     .returning(REMINDERS.c.id)
