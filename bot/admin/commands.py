@@ -68,9 +68,7 @@ class AdminCommands:
     async def admin(self, event: Invocation) -> Response:
         action = str(event.options.get("action", "")).strip().lower() or "settings"
         if action != "settings":
-            return reply(
-                f"⚠️ I don't know {markup.code('/admin ' + action[:40])}. Try `/admin settings`."
-            )
+            return reply(f"⚠️ I don't know {markup.code(action[:40])}; try `/admin settings`.")
         async with self.context.transaction(event.actor) as (session, member):
             view = await self.store.view(session, member.workspace_id)
         return Response(replies=(views.overview(view, channel_id=_channel_of(event.place)),))
