@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.admin.tables import SettingsChange, WorkspaceSettings
 from bot.app import Core
-from bot.storage.tables import CheckinChannel, Reminder
+from bot.storage.tables import CheckinChannel, Flow, Reminder
 from tests.support.conversation import count
 from tests.support.slack import CHANNEL, MEMBER, SlackDriver, all_text, button
 
@@ -41,6 +41,16 @@ async def test_a_workspace_admin_changes_the_settings_and_they_take_effect(
     assert wrong.body["response_action"] == "errors"
     assert set(wrong.body["errors"]) == {"limit"}
     assert await count(core, SettingsChange) == 0
+    # What was typed is kept for **Fix it** too (shown where a form cannot keep its errors).
+    async with core.sessions() as session:
+        flow = await session.scalar(select(Flow))
+    assert flow is not None
+    fix = {"action_id": "adm.fix", "type": "button", "value": f"{flow.id}.{flow.step}"}
+    refused = await slack.click(fix)  # MEMBER, not an admin
+    assert "Only community admins can do that" in refused.text
+    await slack.click(fix, user=ADMIN)
+    reopened = slack.last_view()
+    assert reopened["callback_id"] == "adm.settings" and "lots" in str(reopened)
     saved = await slack.submit(modal, SETTINGS, user=ADMIN)
     assert saved.status == 200 and saved.body.get("response_action") is None
     async with core.sessions() as session:

@@ -17,6 +17,7 @@ SCENARIOS = {
         "rolefit": "test_rolefit",
         "roles": "test_rolefit",
         "checkin": "test_checkin",
+        "admin": "test_admin_settings",
     },
     "actions": {
         "rem.cancel": "test_button_cancel",
@@ -59,6 +60,8 @@ SCENARIOS = {
         "ck.fix": "test_checkin",
         "ck.blocker": "test_checkin",
         "ck.history": "test_checkin",
+        "adm.edit": "test_admin_settings",
+        "adm.fix": "test_admin_settings",
     },
     "forms": {
         "rem.edit": "test_button_edit_modal",
@@ -69,6 +72,7 @@ SCENARIOS = {
         "ck.setup": "test_checkin",
         "ck.answer": "test_checkin",
         "ck.skip": "test_checkin",
+        "adm.settings": "test_admin_settings",
     },
     "message actions": {"remind-message": "test_message_shortcut"},
 }
