@@ -11,7 +11,7 @@ writes one audit row per changed field, so a settings change is stored whole or 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -96,6 +96,19 @@ def limit_for_workspace(
         .scalar_subquery()
     )
     return func.coalesce(stored, operator_max)
+
+
+async def record_change(
+    session: AsyncSession, member: MemberInfo, fields: Sequence[str], at: datetime
+) -> None:
+    """Audit a settings change made elsewhere (`/timezone … workspace:true`, `/checkin channel`)
+    in that change's transaction: who, when, which field."""
+    session.add_all(
+        SettingsChange(
+            workspace_id=member.workspace_id, member_id=member.id, field=field, changed_at=at
+        )
+        for field in fields
+    )
 
 
 @dataclass(frozen=True)
@@ -216,12 +229,7 @@ class WorkspaceSettingsStore:
             changed.append("channel reminders")
         if changed:
             stored.updated_at = now
-            session.add_all(
-                SettingsChange(
-                    workspace_id=workspace_id, member_id=admin.id, field=field, changed_at=now
-                )
-                for field in changed
-            )
+            await record_change(session, admin, changed, now)
         return tuple(changed), moved
 
     async def _digest(

@@ -129,6 +129,34 @@ async def test_here_in_a_dm_is_explained(chat: ConsoleChat, core: Core) -> None:
     assert await count(core, CheckinChannel) == 0
 
 
+async def test_the_older_commands_are_audited_too(chat: ConsoleChat, core: Core) -> None:
+    await chat.say("/channel")
+    await chat.say("/timezone tokyo workspace:true")
+    await chat.say("/checkin channel friday 4pm")
+    shown = (await chat.say("/admin settings")).text
+    assert "Default time zone: Asia/Tokyo" in shown
+    assert "Weekly digest: Fridays at 16:00, Asia/Tokyo" in shown
+    async with core.sessions() as session:
+        fields = (await session.scalars(select(SettingsChange.field))).all()
+    assert sorted(fields) == ["default zone", "digest channel", "digest time"]
+
+
+async def test_an_admins_changes_are_exported_and_outlive_their_deletion(
+    chat: ConsoleChat, core: Core
+) -> None:
+    await fill_settings(chat, {"limit": "7"})
+    you = Actor("console", "local", "you", display_name="you")
+    exported = await core.export_member(you)
+    assert [c["field"] for c in exported["admin"]["settings_changes"]] == ["reminder limit"]
+    removed = await core.delete_member(you)
+    assert removed["admin"] == 1
+    async with core.sessions() as session:
+        kept = (await session.execute(select(SettingsChange.field, SettingsChange.member_id))).all()
+    assert [tuple(row) for row in kept] == [("reminder limit", None)]
+    shown = (await chat.say("/admin settings", as_user="ada")).text
+    assert "reminder limit by a former member" in shown
+
+
 def member(name: str, *, admin: bool) -> Actor:
     return Actor("console", "local", name, display_name=name, is_admin=admin)
 

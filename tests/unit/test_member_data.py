@@ -30,7 +30,15 @@ async def test_export_has_every_feature_part(core: Core) -> None:
     mine = await core.export_member(actor("you"))
     bobs = await core.export_member(actor("bob"))
 
-    assert list(mine) == ["profile", "reminders", "resources", "rolefit", "checkins", "admin", "help"]
+    assert list(mine) == [
+        "profile",
+        "reminders",
+        "resources",
+        "rolefit",
+        "checkins",
+        "admin",
+        "help",
+    ]
     assert mine["profile"]["time_zone"] == "Europe/Berlin"
     assert mine["profile"]["user_id"] == "you"
     reminders = mine["reminders"]["reminders"]
@@ -51,7 +59,15 @@ async def test_delete_removes_one_member_and_every_delivery_of_their_reminders(
     removed = await core.delete_member(actor("you"))
 
     # the member row goes last
-    assert list(removed) == ["help", "admin", "checkins", "rolefit", "resources", "reminders", "profile"]
+    assert list(removed) == [
+        "help",
+        "admin",
+        "checkins",
+        "rolefit",
+        "resources",
+        "reminders",
+        "profile",
+    ]
     assert removed["reminders"] == 3  # your reminder, its DM to you and its DM to bob
     assert removed["profile"] == 1
     async with core.sessions() as session:
