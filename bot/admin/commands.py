@@ -77,7 +77,7 @@ class AdminCommands:
         """**Change settings**: the form, filled with what is stored now."""
         async with self.context.transaction(event.actor) as (session, member):
             view = await self.store.view(session, member.workspace_id)
-        values = views.form_values(view, in_channel=not event.place.is_dm)
+        values = views.form_values(view)
         return reply(form=views.settings_form(values, self.operator_max))
 
     async def fix(self, event: ActionClicked) -> Response:
@@ -119,7 +119,9 @@ class AdminCommands:
             errors.append(("zone", f"{unknown_text} Try a city or Europe/Berlin."))
             return self.context.settings.default_timezone
         if not match.exact:  # a typo: say the guess, never apply it silently
-            errors.append(("zone", f"Did you mean {match.name} ({zone_label(match.name)})?"))
+            label = zone_label(match.name)
+            named = match.name if label == match.name else f"{match.name} ({label})"
+            errors.append(("zone", f"Did you mean {named}?"))
         return match.name
 
     def _channel(self, typed: str, place: Place, errors: list[tuple[str, str]]) -> str | None:

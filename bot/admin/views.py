@@ -70,12 +70,10 @@ def overview(view: WorkspaceView, *, channel_id: str) -> Reply:
     )
 
 
-def form_values(view: WorkspaceView, *, in_channel: bool) -> dict[str, str]:
-    """The form's starting values: what is stored now."""
-    if view.digest is not None:
-        channel, digest = view.digest.channel_id, digest_phrase(view.digest)
-    else:
-        channel, digest = (HERE if in_channel else ""), ""
+def form_values(view: WorkspaceView) -> dict[str, str]:
+    """The form's starting values: what is stored now (saving it untouched changes nothing)."""
+    channel = view.digest.channel_id if view.digest is not None else ""
+    digest = digest_phrase(view.digest) if view.digest is not None else ""
     return {
         "zone": view.zone,
         "channel": channel,

@@ -91,10 +91,12 @@ async def test_an_admin_changes_every_setting_and_each_takes_effect(
 
 
 async def test_an_unchanged_form_changes_nothing(chat: ConsoleChat, core: Core) -> None:
+    await chat.say("/channel")  # in a channel, yet no digest is set up unasked
     said = await fill_settings(chat, {})  # Enter on every field keeps what is shown
     assert "Nothing to change" in said
     assert await count(core, SettingsChange) == 0
     assert await workspace_zone(core) is None  # still the operator's default
+    assert await count(core, CheckinChannel) == 0
 
 
 async def test_wrong_values_are_named_on_their_fields_and_kept(
