@@ -1,8 +1,9 @@
 """A workspace's settings: read them (for the form and for other features) and change them.
 
 Other features read what concerns them through the small functions at the top:
-`reminder_rules` (the per-member limit and who may share reminders in channels) and
-`limit_for_workspace` (the same limit as SQL, so the reminder insert stays one statement). The
+`reminder_rules` (the per-member limit and who may share reminders in channels), and the same
+two as SQL, `limit_for_workspace` and `shared_in_channel`, so the reminder insert stays one
+statement on the busiest command's hot path. The
 default zone needs no function: the profile's member lookup already reads `workspaces.default_tz`.
 
 `WorkspaceSettingsStore.apply` changes every field that differs in the caller's transaction and
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.tables import SettingsChange, WorkspaceSettings
@@ -108,6 +109,26 @@ async def record_change(
             workspace_id=member.workspace_id, member_id=member.id, field=field, changed_at=at
         )
         for field in fields
+    )
+
+
+def shared_in_channel(
+    workspace_id: ColumnElement[int], wanted: ColumnElement[bool], is_admin: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    """SQL for "is a reminder asked to be shared in a channel shared?" under the workspace's
+    channel rule (no row: everyone may), evaluated inside the reminder insert."""
+    stored = (
+        select(WorkspaceSettings.channel_reminders)
+        .where(WorkspaceSettings.workspace_id == workspace_id)
+        .scalar_subquery()
+    )
+    rule = func.coalesce(stored, ChannelReminders.EVERYONE.value)
+    return and_(
+        wanted,
+        or_(
+            rule == ChannelReminders.EVERYONE.value,
+            and_(rule == ChannelReminders.ADMINS.value, is_admin),
+        ),
     )
 
 

@@ -6,10 +6,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import markup, paging
-from bot.admin.service import reminder_rules
 from bot.chat import (
     MAX_EXCERPT,
     ActionClicked,
@@ -194,8 +192,6 @@ class ReminderCommands:
                 return _problem(NO_TEXT, when, "what" if from_form else None)
             text = text or "the message you picked"
             in_channel = not event.place.is_dm and picked is None
-            kept_private = in_channel and not await self._may_share(session, member, event)
-            in_channel = in_channel and not kept_private
             source = picked.state if picked else PickedMessage()
             new = NewReminder(
                 text=text,
@@ -205,8 +201,11 @@ class ReminderCommands:
                 shared=in_channel,
                 source_link=source.link or None,
                 source_excerpt=source.excerpt or None,
+                by_admin=event.actor.is_admin,
             )
             view = await self.reminders.create(session, member, new)
+            # The workspace's channel rule may have kept a channel reminder private.
+            kept_private, in_channel = in_channel and not view.shared, view.shared
             if picked is not None:
                 await self.flows.finish(session, picked)
         self.context.wake_queue(parsed.at)
@@ -221,14 +220,6 @@ class ReminderCommands:
         if kept_private:
             confirmation = replace(confirmation, text=f"{confirmation.text}\n{KEPT_PRIVATE}")
         return Response(replies=(confirmation, *_first_contact(member)))
-
-    async def _may_share(
-        self, session: AsyncSession, member: MemberInfo, event: Invocation | FormSubmitted
-    ) -> bool:
-        """The workspace's rule on who may share a reminder set in a channel (admins' setting)."""
-        operator_max = self.context.settings.max_active_reminders
-        rules = await reminder_rules(session, member.workspace_id, operator_max)
-        return rules.may_share(event.actor.is_admin)
 
     async def remind_message(self, event: Invocation) -> Response:
         message = event.message
