@@ -13,6 +13,7 @@ from tests.fakes.discord_server import InteractionRecord
 from tests.support.conversation import count
 from tests.support.discord import DiscordHarness, buttons_of, is_ephemeral, text_of
 
+ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
 SETTINGS: dict[str, str | list[str]] = {
     "zone": "Europe/Berlin",
@@ -77,9 +78,7 @@ async def test_a_member_without_manage_server_is_refused_everywhere(
     ann = discord_.member("ann")
     mod = p.Member(discord_.fake.ids(), "mod", permissions=MANAGE_GUILD)
     refused = await discord_.slash("admin", ann, action="settings")
-    assert "Only community admins can use `/admin`" in text_of(
-        (await discord_.settled(refused))[0]
-    )
+    assert "Only community admins can use `/admin`" in text_of((await discord_.settled(refused))[0])
     # The manager's message, with its button, pressed by ann.
     overview = (await discord_.settled(await discord_.slash("admin", mod)))[0]
     pressed = await discord_.click(overview, "Change settings", ann)
@@ -93,3 +92,11 @@ async def test_a_member_without_manage_server_is_refused_everywhere(
     # In a DM nobody manages a server: the permission bits there do not count.
     in_dm = await discord_.slash("admin", mod, in_dm=True)
     assert "Only community admins" in text_of((await discord_.settled(in_dm))[0])
+
+
+async def test_administrators_and_the_bots_owner_are_admins_too(discord_: DiscordHarness) -> None:
+    boss = p.Member(discord_.fake.ids(), "boss", permissions=ADMINISTRATOR)
+    owner = p.Member(discord_.fake.owner_id, "owner")
+    for member in (boss, owner):
+        shown = await discord_.slash("admin", member, action="settings")
+        assert "Change settings" in buttons_of((await discord_.settled(shown))[0])
