@@ -111,6 +111,7 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     from bot.admin.feature import AdminFeature
     from bot.checkins.feature import CheckinFeature
     from bot.help import HelpFeature
+    from bot.privacy.feature import PrivacyFeature
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
     from bot.resources.feature import ResourceFeature
@@ -118,6 +119,7 @@ def feature_list() -> tuple[FeatureFactory, ...]:
 
     return (
         ProfileFeature,
+        PrivacyFeature,  # deleted just before the profile: it sweeps up the core's rows last
         ReminderFeature,
         ResourceFeature,
         RolefitFeature,
@@ -138,6 +140,7 @@ def build(
         raise ValueError(f"two features share a name: {names}")
     for feature in features:
         feature.register(router)
+    context.member_data.hooks = tuple(features)
     return features, router
 
 

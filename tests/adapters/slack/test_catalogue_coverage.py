@@ -18,6 +18,7 @@ SCENARIOS = {
         "roles": "test_rolefit",
         "checkin": "test_checkin",
         "admin": "test_admin_settings",
+        "mydata": "test_mydata",
     },
     "actions": {
         "rem.cancel": "test_button_cancel",
@@ -62,6 +63,10 @@ SCENARIOS = {
         "ck.history": "test_checkin",
         "adm.edit": "test_admin_settings",
         "adm.fix": "test_admin_settings",
+        "mydata.export": "test_mydata",
+        "mydata.ask": "test_mydata",
+        "mydata.delete": "test_mydata",
+        "mydata.keep": "test_mydata",
     },
     "forms": {
         "rem.edit": "test_button_edit_modal",
