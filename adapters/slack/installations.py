@@ -31,10 +31,12 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store.models.bot import Bot
+from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import (
     AsyncSQLAlchemyInstallationStore,
     SQLAlchemyInstallationStore,
 )
+from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
@@ -135,6 +137,36 @@ class InstallationStore(AsyncSQLAlchemyInstallationStore):
             row = (await connection.execute(query)).mappings().first()
         return None if row is None else SQLAlchemyInstallationStore.build_bot_entity(row)
 
+    async def async_save(self, installation: Installation) -> None:
+        """A (re)install replaces the workspace's earlier one: one row, one live token."""
+        await super().async_delete_installation(
+            enterprise_id=installation.enterprise_id, team_id=installation.team_id
+        )
+        await super().async_save(installation)
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        """A workspace's bot, replacing its earlier row (slack_sdk keeps every one it saw, and
+        a refreshed token must not sort level with the one it replaces)."""
+        values = bot.to_dict()
+        row = {
+            **values,
+            "client_id": self.client_id,
+            "installed_at": normalize_datetime_for_db(values["installed_at"]),
+            "bot_token_expires_at": normalize_datetime_for_db(values.get("bot_token_expires_at")),
+        }
+        c = self.bots.c
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                self.bots.delete().where(
+                    and_(
+                        c.client_id == self.client_id,
+                        c.enterprise_id == bot.enterprise_id,
+                        c.team_id == bot.team_id,
+                    )
+                )
+            )
+            await connection.execute(self.bots.insert(), row)
+
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await super().async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
         await super().async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
@@ -159,7 +191,7 @@ class StateStore(AsyncSQLAlchemyOAuthStateStore):
         self.oauth_states = slack_tables(MetaData()).oauth_states
 
 
-ClientFactory = Callable[[str], AsyncWebClient]
+ClientFactory = Callable[[str | None], AsyncWebClient]
 
 
 class Workspaces:
@@ -178,7 +210,7 @@ class Workspaces:
         self.make_client = make_client
         self.rotate_minutes = rotate_minutes
         self.rotator = AsyncTokenRotator(
-            client_id=client_id, client_secret=client_secret, client=make_client("")
+            client_id=client_id, client_secret=client_secret, client=make_client(None)
         )
         self._bots: dict[str, Bot] = {}
         self._clients: dict[str, AsyncWebClient] = {}

@@ -152,7 +152,7 @@ def retry_handlers(policy: RetryPolicy) -> list[AsyncRetryHandler]:
 
 
 def web_client(
-    token: str,
+    token: str | None,
     *,
     base_url: str | None = None,
     session: aiohttp.ClientSession | None = None,

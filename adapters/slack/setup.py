@@ -65,13 +65,13 @@ async def slack_running(
     check(settings)
     session = aiohttp.ClientSession()
 
-    def make_client(bot_token: str) -> AsyncWebClient:
+    def make_client(bot_token: str | None) -> AsyncWebClient:
         return web_client(
             bot_token, base_url=settings.slack_api_url, session=session, policy=policy
         )
 
     oauth = _oauth(core, settings, make_client) if settings.slack_oauth else None
-    client = make_client(token)
+    client = make_client(token or None)  # OAuth: Bolt's own client carries no token
     app = SlackApp(
         core, client, signing_secret=signing_secret, session=session, policy=policy, oauth=oauth
     )
@@ -128,7 +128,7 @@ def check(settings: Settings) -> None:
 
 
 def _oauth(
-    core: CorePort, settings: Settings, make_client: Callable[[str], AsyncWebClient]
+    core: CorePort, settings: Settings, make_client: Callable[[str | None], AsyncWebClient]
 ) -> SlackOAuth:
     try:
         from adapters.slack.installations import TokenKeyError, slack_oauth
