@@ -70,7 +70,11 @@ async def slack_running(
             bot_token, base_url=settings.slack_api_url, session=session, policy=policy
         )
 
-    oauth = _oauth(core, settings, make_client) if settings.slack_oauth else None
+    try:
+        oauth = _oauth(core, settings, make_client) if settings.slack_oauth else None
+    except SlackNotConfigured:
+        await session.close()
+        raise
     client = make_client(token or None)  # OAuth: Bolt's own client carries no token
     app = SlackApp(
         core, client, signing_secret=signing_secret, session=session, policy=policy, oauth=oauth

@@ -23,7 +23,9 @@ from sqlalchemy import select
 from adapters.slack.installations import REFUSAL
 from adapters.slack.setup import SlackRuntime, slack_running
 from bot.app import Core
+from bot.chat import Recipient, Reply
 from bot.clock import FakeClock
+from bot.delivery import DeliveryError
 from bot.storage.installations import TABLES
 from bot.storage.tables import Delivery, DeliveryStatus
 from tests.conftest import make_settings
@@ -295,3 +297,33 @@ async def test_the_fake_refuses_expired_and_revoked_tokens(deployment: Deploymen
                 answers.append((await answer.json())["error"])
 
     assert answers == ["token_expired", "token_revoked", "invalid_auth"]
+
+
+async def test_a_rate_limited_workspace_does_not_hold_up_another(deployment: Deployment) -> None:
+    fake = deployment.fake
+    await deployment.install(T1)
+    await deployment.install(T2)
+    messenger = deployment.runtime.app.messenger
+    fake.fail("chat.postMessage", status=429, retry_after=30)
+
+    with pytest.raises(DeliveryError) as limited:
+        await messenger.send_direct(Recipient("slack", T2, BEN), Reply("one"), key="k-ben")
+    async with asyncio.timeout(5):  # Team One's budget is its own: no 30 s pause here
+        sent = await messenger.send_direct(Recipient("slack", T1, ANN), Reply("two"), key="k-ann")
+
+    assert limited.value.retry_after == 30
+    assert sent.startswith(f"D{ANN}:")
+    assert messenger.rate_limited == 1
+    assert tokens_used(fake, "chat.postMessage", channel=f"D{ANN}") == fake.bot_tokens(T1)
+
+
+async def test_a_delivery_to_a_workspace_never_installed_is_undelivered_not_retried(
+    deployment: Deployment,
+) -> None:
+    messenger = deployment.runtime.app.messenger
+
+    with pytest.raises(DeliveryError) as failed:
+        await messenger.send_direct(Recipient("slack", T2, BEN), Reply("hi"), key="k")
+
+    assert (failed.value.reason, failed.value.permanent) == ("not_installed", True)
+    assert deployment.fake.calls_to("conversations.open") == []
