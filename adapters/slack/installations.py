@@ -238,12 +238,15 @@ class Workspaces:
             return bot
 
     async def client(self, team_id: str) -> AsyncWebClient:
-        """The client for `team_id`; `NotInstalled` if it has no install or its refresh fails."""
+        """The client for `team_id`; `NotInstalled` if it has no install. A failed refresh is
+        Slack's error (retried later, the install read afresh: another process may have
+        refreshed it)."""
         try:
             bot = await self.bot(team_id)
         except SlackTokenRotationError as error:
             log.warning("Slack workspace %s: token refresh failed (%s)", team_id, _code(error))
-            raise NotInstalled(team_id) from None
+            self.forget(team_id)
+            raise error.api_error from None
         if bot is None or not bot.bot_token:
             raise NotInstalled(team_id)
         client = self._clients.get(team_id)

@@ -327,3 +327,21 @@ async def test_a_delivery_to_a_workspace_never_installed_is_undelivered_not_retr
 
     assert (failed.value.reason, failed.value.permanent) == ("not_installed", True)
     assert deployment.fake.calls_to("conversations.open") == []
+
+
+async def test_a_failed_refresh_is_retried_later_not_given_up(deployment: Deployment) -> None:
+    fake = deployment.fake
+    fake.token_lifetime = 3600  # inside the 2 h window from the start: every use refreshes
+    await deployment.install(T1)
+    fake.token_lifetime = 12 * 3600
+    messenger = deployment.runtime.app.messenger
+    fake.fail("oauth.v2.access", error="internal_error")
+    ann = Recipient("slack", T1, ANN)
+
+    with pytest.raises(DeliveryError) as failed:
+        await messenger.send_direct(ann, Reply("one"), key="k1")
+    sent = await messenger.send_direct(ann, Reply("one"), key="k1")
+
+    assert (failed.value.reason, failed.value.permanent) == ("internal_error", False)
+    assert sent.startswith(f"D{ANN}:")
+    assert tokens_used(fake, "chat.postMessage") == [fake.bot_tokens(T1)[-1]]
