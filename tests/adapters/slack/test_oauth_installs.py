@@ -8,9 +8,7 @@ Slack's authorize page hands out one-time codes for the workspace asked for.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,6 +29,7 @@ from bot.storage.tables import Delivery, DeliveryStatus
 from tests.conftest import make_settings
 from tests.fakes.slack_server import CLIENT_ID, CLIENT_SECRET, FakeSlack
 from tests.support.slack import FAST, SIGNING_SECRET, SlackDriver
+from tests.support.slack_install import Installer, Landing
 
 ANN, BEN = "U0ANN", "U0BEN"  # one member in each workspace
 T1, T2 = "T0ONE", "T0TWO"
@@ -38,55 +37,14 @@ TOKEN_KEY = Fernet.generate_key().decode()
 
 
 @dataclass
-class Browser:
-    """A member's browser at the install link: the answer, and the cookie it was given."""
-
-    status: int
-    text: str
-    location: str | None = None
-
-
-@dataclass
 class Deployment:
     slack: SlackDriver
     runtime: SlackRuntime
     fake: FakeSlack
+    browser: Installer
 
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.runtime.http_port}"
-
-    async def start_install(self, team: str) -> tuple[str, str]:
-        """Open `/slack/install`: the authorize URL it links to, and the state cookie."""
-        async with (
-            aiohttp.ClientSession() as browser,
-            browser.get(f"{self.base}/slack/install?team={team}") as page,
-        ):
-            assert page.status == 200
-            found = re.search(r'href="([^"]+oauth/v2/authorize[^"]+)"', await page.text())
-            assert found is not None, "no Add to Slack link"
-            cookie = page.headers["Set-Cookie"].split(";")[0]
-        return html.unescape(found.group(1)), cookie
-
-    async def authorize(self, url: str) -> str:
-        """Slack's authorize page, approved: where it sends the browser back (with a code)."""
-        async with (
-            aiohttp.ClientSession() as browser,
-            browser.get(url, allow_redirects=False) as page,
-        ):
-            assert page.status == 302
-            return page.headers["Location"]
-
-    async def come_back(self, location: str, cookie: str) -> Browser:
-        async with (
-            aiohttp.ClientSession() as browser,
-            browser.get(location, headers={"Cookie": cookie}, allow_redirects=False) as page,
-        ):
-            return Browser(page.status, await page.text(), page.headers.get("Location"))
-
-    async def install(self, team: str) -> Browser:
-        url, cookie = await self.start_install(team)
-        return await self.come_back(await self.authorize(url), cookie)
+    async def install(self, team: str) -> Landing:
+        return await self.browser.install(team)
 
 
 @pytest.fixture
@@ -105,7 +63,8 @@ async def deployment(core: Core, fake_slack: FakeSlack) -> AsyncIterator[Deploym
     )
     async with slack_running(core, settings, policy=FAST) as runtime:
         fake_slack.redirect_url = f"http://127.0.0.1:{runtime.http_port}/slack/oauth_redirect"
-        yield Deployment(SlackDriver("http", fake_slack, runtime), runtime, fake_slack)
+        installer = Installer(f"http://127.0.0.1:{runtime.http_port}")
+        yield Deployment(SlackDriver("http", fake_slack, runtime), runtime, fake_slack, installer)
 
 
 async def stored_bots(core: Core) -> list[dict[str, object]]:
@@ -168,18 +127,19 @@ async def test_a_reinstall_replaces_the_workspace_token(deployment: Deployment, 
 async def test_a_state_from_another_browser_or_used_twice_is_refused(
     deployment: Deployment, core: Core
 ) -> None:
-    url, cookie = await deployment.start_install(T1)
-    _, other_cookie = await deployment.start_install(T1)
-    location = await deployment.authorize(url)
+    browser = deployment.browser
+    url, cookie = await browser.start(T1)
+    _, other_cookie = await browser.start(T1)
+    location = await browser.authorize(url)
 
-    forged = await deployment.come_back(location, other_cookie)  # the state is not this browser's
+    forged = await browser.come_back(location, other_cookie)  # the state is not this browser's
     assert forged.status == 400
     assert await stored_bots(core) == []
     assert deployment.fake.calls_to("oauth.v2.access") == []
 
-    done = await deployment.come_back(location, cookie)
+    done = await browser.come_back(location, cookie)
     assert done.status == 200
-    again = await deployment.come_back(await deployment.authorize(url), cookie)  # state reused
+    again = await browser.come_back(await browser.authorize(url), cookie)  # state reused
     assert again.status == 401
     assert len(await stored_bots(core)) == 1
 
