@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,8 @@ log = logging.getLogger(__name__)
 
 ENCRYPTED = "fernet:"  # stored tokens that start with this are encrypted
 ROTATE_MINUTES = 120  # refresh a token this long before it expires (Bolt's default)
+CACHE_SECONDS = 60.0  # a workspace's install is read again this often (another process may
+# have refreshed, replaced or deleted it)
 REFUSAL = (
     "mentorbot is not installed in this workspace any more. "
     "A workspace admin can add it again from the install link."
@@ -107,7 +110,8 @@ class TokenColumn(TypeDecorator[str]):
 
 class InstallationStore(AsyncSQLAlchemyInstallationStore):
     """slack_sdk's store on our tables; removing a workspace's bot removes its whole install
-    (a revoked bot token is no use, and it must not stay in the database)."""
+    (a revoked bot token is no use, and it must not stay in the database). `on_changed` hears
+    of every workspace whose bot was saved or removed, so caches drop it."""
 
     def __init__(
         self,
@@ -115,12 +119,12 @@ class InstallationStore(AsyncSQLAlchemyInstallationStore):
         engine: AsyncEngine,
         *,
         cipher: MultiFernet | None = None,
-        on_removed: Callable[[str | None], None] = lambda _team: None,
+        on_changed: Callable[[str | None], None] = lambda _team: None,
     ) -> None:
         super().__init__(client_id, engine, logger=log)
         tables = slack_tables(MetaData(), TokenColumn(cipher))
         self.installations, self.bots = tables.installations, tables.bots
-        self.on_removed = on_removed
+        self.on_changed = on_changed
 
     async def find_team_bot(self, team_id: str) -> Bot | None:
         """The latest bot of a workspace, whatever its Enterprise Grid org (deliveries know only
@@ -166,12 +170,13 @@ class InstallationStore(AsyncSQLAlchemyInstallationStore):
                 )
             )
             await connection.execute(self.bots.insert(), row)
+        self.on_changed(bot.team_id)
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await super().async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
         await super().async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
         log.info("Slack workspace %s: installation removed", team_id)
-        self.on_removed(team_id)
+        self.on_changed(team_id)
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
@@ -180,7 +185,7 @@ class InstallationStore(AsyncSQLAlchemyInstallationStore):
             enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
         )
         if user_id is None:
-            self.on_removed(team_id)
+            self.on_changed(team_id)
 
 
 class StateStore(AsyncSQLAlchemyOAuthStateStore):
@@ -205,17 +210,19 @@ class Workspaces:
         client_secret: str,
         make_client: ClientFactory,
         rotate_minutes: int = ROTATE_MINUTES,
+        cache_seconds: float = CACHE_SECONDS,
     ) -> None:
         self.store = store
         self.make_client = make_client
         self.rotate_minutes = rotate_minutes
+        self.cache_seconds = cache_seconds
         self.rotator = AsyncTokenRotator(
             client_id=client_id, client_secret=client_secret, client=make_client(None)
         )
-        self._bots: dict[str, Bot] = {}
+        self._bots: dict[str, tuple[Bot, float]] = {}  # team -> (bot, when it was read)
         self._clients: dict[str, AsyncWebClient] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        store.on_removed = self.forget
+        store.on_changed = self.forget
 
     async def bot(self, team_id: str) -> Bot | None:
         """The workspace's bot, its token refreshed first if it expires within the window.
@@ -223,8 +230,13 @@ class Workspaces:
         One refresh per workspace at a time: a refresh token used twice would fail."""
         lock = self._locks.setdefault(team_id, asyncio.Lock())
         async with lock:
-            bot = self._bots.get(team_id) or await self.store.find_team_bot(team_id)
+            cached = self._bots.get(team_id)
+            if cached is not None and time.monotonic() - cached[1] < self.cache_seconds:
+                bot: Bot | None = cached[0]
+            else:
+                bot = await self.store.find_team_bot(team_id)
             if bot is None:
+                self.forget(team_id)
                 return None
             if bot.bot_refresh_token is not None:
                 refreshed = await self.rotator.perform_bot_token_rotation(
@@ -234,7 +246,8 @@ class Workspaces:
                     await self.store.async_save_bot(refreshed)
                     log.info("Slack workspace %s: bot token refreshed", team_id)
                     bot = refreshed
-            self._bots[team_id] = bot
+            if cached is None or cached[0] is not bot:
+                self._bots[team_id] = (bot, time.monotonic())
             return bot
 
     async def client(self, team_id: str) -> AsyncWebClient:

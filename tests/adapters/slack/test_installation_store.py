@@ -112,9 +112,10 @@ async def test_without_a_key_tokens_are_stored_as_they_are(engine: AsyncEngine) 
 
 async def test_uninstalling_deletes_every_row_of_the_workspace_only(engine: AsyncEngine) -> None:
     removed: list[str | None] = []
-    store = InstallationStore("1111.2222", engine, on_removed=removed.append)
+    store = InstallationStore("1111.2222", engine)
     await store.async_save(install("T0ONE", "xoxb-one"))
     await store.async_save(install("T0TWO", "xoxb-two"))
+    store.on_changed = removed.append
 
     await store.async_delete_bot(enterprise_id=None, team_id="T0ONE")  # tokens_revoked
 

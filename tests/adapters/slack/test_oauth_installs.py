@@ -114,12 +114,14 @@ async def test_two_workspaces_install_and_each_is_served_with_its_own_token(
 async def test_a_reinstall_replaces_the_workspace_token(deployment: Deployment, core: Core) -> None:
     fake, slack = deployment.fake, deployment.slack
     await deployment.install(T1)
+    await slack.command("help", user=ANN, team=T1)
     await deployment.install(T1)
     first, second = fake.bot_tokens(T1)
 
-    await slack.command("help", user=ANN, team=T1)
+    await slack.command("help", user="U0ANA", team=T1)
 
-    assert tokens_used(fake, "users.info", user=ANN) == [second]
+    assert tokens_used(fake, "users.info", user=ANN) == [first]
+    assert tokens_used(fake, "users.info", user="U0ANA") == [second]
     assert [row["team_id"] for row in await stored_bots(core)] == [T1]
     assert first != second
 
