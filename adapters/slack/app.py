@@ -47,7 +47,7 @@ from adapters.slack.render import Block, Renderer, form_errors, option, response
 from adapters.slack.translate import Body, Origin, Profile
 
 if TYPE_CHECKING:
-    from adapters.slack.installations import SlackOAuth
+    from adapters.slack.workspaces import SlackOAuth
 from bot.app import CorePort
 from bot.chat import Actor, Form, Invocation, Recipient, Reply, Response
 from bot.delivery import DeliveryError

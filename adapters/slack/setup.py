@@ -28,7 +28,7 @@ from bot.app import CorePort
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from adapters.slack.installations import SlackOAuth
+    from adapters.slack.workspaces import SlackOAuth
 
 
 class SlackNotConfigured(RuntimeError):
@@ -135,7 +135,8 @@ def _oauth(
     core: CorePort, settings: Settings, make_client: Callable[[str | None], AsyncWebClient]
 ) -> SlackOAuth:
     try:
-        from adapters.slack.installations import TokenKeyError, slack_oauth
+        from adapters.slack.encryption import TokenKeyError
+        from adapters.slack.workspaces import slack_oauth
     except ImportError as error:  # cryptography, for the token key
         raise SlackNotConfigured(
             f"{error.name} is not installed: pip install 'mentorbot[slack]'"

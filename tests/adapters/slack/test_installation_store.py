@@ -12,12 +12,8 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.slack.installations import (
-    InstallationStore,
-    StateStore,
-    TokenKeyError,
-    token_cipher,
-)
+from adapters.slack.encryption import TokenKeyError, token_cipher
+from adapters.slack.installations import InstallationStore, StateStore
 from bot.storage import migrate
 from bot.storage.engine import make_engine
 from bot.storage.installations import TABLES

@@ -18,8 +18,8 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from adapters.slack.installations import REFUSAL
 from adapters.slack.setup import SlackRuntime, slack_running
+from adapters.slack.workspaces import REFUSAL
 from bot.app import Core
 from bot.chat import Recipient, Reply
 from bot.clock import FakeClock
