@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from cryptography.fernet import MultiFernet
 from slack_sdk.oauth.installation_store.models.bot import Bot
@@ -115,3 +116,13 @@ class StateStore(AsyncSQLAlchemyOAuthStateStore):
     def __init__(self, engine: AsyncEngine, *, expiration_seconds: int = 600) -> None:
         super().__init__(expiration_seconds, engine, logger=log)
         self.oauth_states = slack_tables(MetaData()).oauth_states
+
+    async def async_issue(self, *args: object, **kwargs: object) -> str:
+        """A new state; states that expired unused are deleted first (slack_sdk never does, and
+        anyone can open the install page)."""
+        now = normalize_datetime_for_db(datetime.now(tz=UTC))
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                self.oauth_states.delete().where(self.oauth_states.c.expire_at <= now)
+            )
+        return await super().async_issue()

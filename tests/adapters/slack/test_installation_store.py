@@ -127,3 +127,15 @@ async def test_an_oauth_state_is_good_once(engine: AsyncEngine) -> None:
     assert await states.async_consume(state) is True
     assert await states.async_consume(state) is False
     assert await states.async_consume("forged") is False
+
+
+async def test_states_that_expired_unused_are_deleted(engine: AsyncEngine) -> None:
+    expired = StateStore(engine, expiration_seconds=-1)
+    await expired.async_issue()
+    await expired.async_issue()
+
+    kept = await StateStore(engine).async_issue()
+
+    async with engine.connect() as connection:
+        rows = await connection.execute(select(TABLES.oauth_states.c.state))
+        assert list(rows.scalars()) == [kept]
