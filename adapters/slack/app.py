@@ -45,12 +45,12 @@ from adapters.slack.messenger import (
 )
 from adapters.slack.render import Block, Renderer, form_errors, option, response_payload
 from adapters.slack.translate import Body, Origin, Profile
-
-if TYPE_CHECKING:
-    from adapters.slack.workspaces import SlackOAuth
 from bot.app import CorePort
 from bot.chat import Actor, Form, Invocation, Recipient, Reply, Response
 from bot.delivery import DeliveryError
+
+if TYPE_CHECKING:
+    from adapters.slack.workspaces import SlackOAuth
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
