@@ -1,4 +1,4 @@
-"""Slack tokens encrypted at rest: Fernet, keys from MENTORBOT_SLACK_TOKEN_KEY (ADR 0005).
+"""Slack tokens encrypted at rest: Fernet, keys from MENTORBOT_SLACK_TOKEN_KEY (ADR 0006).
 
 `TokenColumn` is the type of the install tables' token columns in the adapter's stores, so
 slack_sdk's store code runs unchanged and never sees ciphertext.

@@ -1,7 +1,7 @@
 """Slack installs and OAuth states in mentorbot's database: slack_sdk's SQLAlchemy stores over
 the core's async engine, on the tables of `bot/storage/installations.py` (migration 0011).
 
-What they lack is added here (ADR 0005): one bot row per workspace, a revoked bot deleting the
+What they lack is added here (ADR 0006): one bot row per workspace, a revoked bot deleting the
 whole install, a lookup by workspace alone, encrypted tokens (`adapters/slack/encryption.py`),
 and a hook (`on_changed`) so caches drop a workspace whose install changed.
 """

@@ -1,6 +1,6 @@
 """Many Slack workspaces from one deployment: each served with its own install's token.
 
-The installs are kept in mentorbot's database (`adapters/slack/installations.py`, ADR 0005):
+The installs are kept in mentorbot's database (`adapters/slack/installations.py`, ADR 0006):
 
 - `Workspaces` hands out each workspace's Web API client with its own bot token, refreshing an
   expiring token (`oauth.v2.access`, `grant_type=refresh_token`) once per workspace at a time,

@@ -1,4 +1,4 @@
-"""The tables Slack's OAuth installs are kept in, in mentorbot's own database (ADR 0005).
+"""The tables Slack's OAuth installs are kept in, in mentorbot's own database (ADR 0006).
 
 Their columns are the ones slack_sdk's SQLAlchemy installation and OAuth state stores read and
 write, so the adapter reuses those stores as they are; only the token columns are ours: wide
