@@ -1,4 +1,4 @@
-"""No button value, form, autocomplete or command lets one Slack member see or change another's data.
+"""No button value, form, autocomplete or command lets one Slack member see or change another's.
 
 Ann (of the fake's team) used every feature. Mallory, a member of her team, and Ann's own user
 id in another team (Slack ids are only unique within a team; the adapter takes the team from
@@ -10,6 +10,7 @@ Ann's, and leave every row but the attacker's own exactly as it was.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ import pytest
 from adapters.slack.translate import COMPLETE_ACTION
 from bot.app import Core
 from bot.chat import Actor, Place
+from bot.clock import FakeClock
+from tests.conftest import make_settings
 from tests.fakes.slack_server import TEAM_ID
 from tests.support.isolation import (
     ATTACKS,
@@ -111,6 +114,15 @@ class Attacker:
 
 
 @pytest.fixture
+async def core(database_url: str, clock: FakeClock) -> AsyncIterator[Core]:
+    """The scoping is in the queries: prove it on SQLite and on PostgreSQL."""
+    bot = Core(make_settings(database_url, send_rate_per_second=1000.0), clock=clock)
+    await bot.migrate()
+    async with bot:
+        yield bot
+
+
+@pytest.fixture
 async def seeded(slack: SlackDriver, core: Core) -> Seeded:
     slack.fake.user(BOSS, is_admin=True)  # an admin in every team that has this id
     ann = Actor("slack", TEAM_ID, ANN, "ann")
@@ -179,9 +191,7 @@ def home_opened(team: str, user: str, event_id: str) -> dict[str, Any]:
     }
 
 
-async def test_the_attacks_can_succeed_for_ann_herself(
-    slack: SlackDriver, seeded: Seeded
-) -> None:
+async def test_the_attacks_can_succeed_for_ann_herself(slack: SlackDriver, seeded: Seeded) -> None:
     """The same requests from Ann are answered with her data: the refusals are not blanket."""
     ann = Attacker(slack, TEAM_ID, ANN)
     for label in ("open its edit form", "list reminders", "show history"):
