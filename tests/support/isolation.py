@@ -9,11 +9,14 @@ with `Snapshot`, that the database rows of everyone but the attacker are exactly
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from bot import paging
 from bot.app import Core
@@ -435,3 +438,56 @@ async def member_ids(core: Core) -> frozenset[int]:
 async def flows_of(core: Core, member: int) -> int:
     async with core.sessions() as session:
         return len((await session.scalars(select(Flow.id).where(Flow.member_id == member))).all())
+
+
+# -- every query a request runs is scoped ----------------------------------------------------
+
+_SCOPE = re.compile(
+    r"\b(?:workspace_id|member_id|owner_id|external_id)\s*(?:=|IN)\s*(?:\?|\$\d+|\()", re.I
+)
+_IN_REQUEST: ContextVar[bool] = ContextVar("in_request", default=False)
+
+
+class QueryGuard:
+    """Records each statement a request runs against a table with a `workspace_id` column that
+    does not filter on the workspace (or on a member, who belongs to one) by a parameter.
+
+    A value that names a row by its id is exactly what an attacker edits, so a lookup by id
+    alone is reported even when the code checks the owner afterwards: the scope belongs in the
+    query. Only requests are watched (`core.dispatch`, `core.home`), not the delivery queue,
+    which works across workspaces by design.
+    """
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.unscoped: list[str] = []
+        self.watched = 0
+        self._tables = [t.name for t in Base.metadata.sorted_tables if "workspace_id" in t.c]
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        for name in ("dispatch", "home"):
+            monkeypatch.setattr(self.core, name, _in_request(getattr(self.core, name)))
+        event.listen(self.core.engine.sync_engine, "before_cursor_execute", self._check)
+
+    def remove(self) -> None:
+        event.remove(self.core.engine.sync_engine, "before_cursor_execute", self._check)
+
+    def _check(self, _conn: object, _cursor: object, statement: str, *_: object) -> None:
+        text = " ".join(statement.split())
+        if not _IN_REQUEST.get() or not text.upper().startswith(("SELECT", "UPDATE", "DELETE")):
+            return
+        self.watched += 1
+        touched = [t for t in self._tables if re.search(rf"\b(?:FROM|JOIN|UPDATE) {t}\b", text)]
+        if touched and not _SCOPE.search(text):
+            self.unscoped.append(text)
+
+
+def _in_request(method: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Awaitable[Any]]:
+    async def watched(argument: Any) -> Any:
+        token = _IN_REQUEST.set(True)
+        try:
+            return await method(argument)
+        finally:
+            _IN_REQUEST.reset(token)
+
+    return watched

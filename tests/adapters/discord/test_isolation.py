@@ -12,6 +12,7 @@ Ann's, and leave every row but Mallory's own exactly as it was.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
@@ -22,7 +23,16 @@ from tests.fakes import discord_payloads as p
 from tests.fakes.discord_payloads import Json, Member
 from tests.fakes.discord_server import InteractionRecord
 from tests.support.discord import DiscordHarness, text_of
-from tests.support.isolation import ATTACKS, Attack, Seeded, Snapshot, judge, leaked, seed
+from tests.support.isolation import (
+    ATTACKS,
+    Attack,
+    QueryGuard,
+    Seeded,
+    Snapshot,
+    judge,
+    leaked,
+    seed,
+)
 
 
 class Attacker:
@@ -71,7 +81,16 @@ async def seeded(discord_: DiscordHarness, core: Core) -> Seeded:
     return await seed(core, ann, owner, channel, Place(str(fake.ids()), is_dm=True))
 
 
-async def run(discord_: DiscordHarness, core: Core, seeded: Seeded, attacker: Attacker) -> None:
+@pytest.fixture
+def guard(core: Core, seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> Iterator[QueryGuard]:
+    """Watches the attacker's interactions (installed once Ann's data is seeded)."""
+    watching = QueryGuard(core)
+    watching.install(monkeypatch)
+    yield watching
+    watching.remove()
+
+
+async def run(core: Core, seeded: Seeded, attacker: Attacker, guard: QueryGuard) -> None:
     before = await Snapshot.take(core)
     problems: list[str] = []
     for attack in ATTACKS:
@@ -79,23 +98,24 @@ async def run(discord_: DiscordHarness, core: Core, seeded: Seeded, attacker: At
             continue  # one community across its servers on Discord: see the module docstring
         seen = await attacker.attempt(attack, attack.resolve(seeded), core)
         problems += judge(attack, seen, before.changes(await Snapshot.take(core), seeded.victims))
-    assert problems == []
+    assert guard.watched > len(ATTACKS)
+    assert problems + [f"not scoped: {statement}" for statement in guard.unscoped] == []
 
 
 async def test_a_member_of_anns_server_gets_nothing_of_hers(
-    discord_: DiscordHarness, core: Core, seeded: Seeded
+    discord_: DiscordHarness, core: Core, seeded: Seeded, guard: QueryGuard
 ) -> None:
     fake = discord_.fake
     mallory = Attacker(discord_, discord_.member("mallory"), fake.guild_id, fake.channel_id)
-    await run(discord_, core, seeded, mallory)
+    await run(core, seeded, mallory, guard)
 
 
 async def test_a_member_in_another_server_gets_nothing_of_hers(
-    discord_: DiscordHarness, core: Core, seeded: Seeded
+    discord_: DiscordHarness, core: Core, seeded: Seeded, guard: QueryGuard
 ) -> None:
     fake = discord_.fake
     elsewhere = Attacker(discord_, discord_.member("mallory"), fake.ids(), fake.ids())
-    await run(discord_, core, seeded, elsewhere)
+    await run(core, seeded, elsewhere, guard)
 
 
 async def test_a_shared_reminder_cannot_be_joined_from_another_server(

@@ -10,7 +10,7 @@ Ann's, and leave every row but the attacker's own exactly as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from tests.fakes.slack_server import TEAM_ID
 from tests.support.isolation import (
     ATTACKS,
     Attack,
+    QueryGuard,
     Seeded,
     Snapshot,
     judge,
@@ -130,7 +131,18 @@ async def seeded(slack: SlackDriver, core: Core) -> Seeded:
     return await seed(core, ann, boss, Place(CHANNEL, False), Place("D0ANN", True))
 
 
-async def run(slack: SlackDriver, core: Core, seeded: Seeded, *, same_team: bool) -> list[str]:
+@pytest.fixture
+def guard(core: Core, seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> Iterator[QueryGuard]:
+    """Watches the attackers' requests (installed once Ann's data is seeded)."""
+    watching = QueryGuard(core)
+    watching.install(monkeypatch)
+    yield watching
+    watching.remove()
+
+
+async def run(
+    slack: SlackDriver, core: Core, seeded: Seeded, guard: QueryGuard, *, same_team: bool
+) -> list[str]:
     before = await Snapshot.take(core)
     problems: list[str] = []
     for attack in ATTACKS:
@@ -143,19 +155,20 @@ async def run(slack: SlackDriver, core: Core, seeded: Seeded, *, same_team: bool
         seen = await attacker.attempt(attack, attack.resolve(seeded))
         changes = before.changes(await Snapshot.take(core), seeded.victims)
         problems += judge(attack, seen, changes)
-    return problems
+    assert guard.watched > len(ATTACKS)
+    return problems + [f"not scoped: {statement}" for statement in guard.unscoped]
 
 
 async def test_a_member_of_the_same_team_gets_nothing_of_anns(
-    slack: SlackDriver, core: Core, seeded: Seeded
+    slack: SlackDriver, core: Core, seeded: Seeded, guard: QueryGuard
 ) -> None:
-    assert await run(slack, core, seeded, same_team=True) == []
+    assert await run(slack, core, seeded, guard, same_team=True) == []
 
 
 async def test_the_same_user_id_in_another_team_gets_nothing_of_anns(
-    slack: SlackDriver, core: Core, seeded: Seeded
+    slack: SlackDriver, core: Core, seeded: Seeded, guard: QueryGuard
 ) -> None:
-    assert await run(slack, core, seeded, same_team=False) == []
+    assert await run(slack, core, seeded, guard, same_team=False) == []
 
 
 async def test_app_home_shows_each_member_only_their_own(
