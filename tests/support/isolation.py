@@ -237,6 +237,8 @@ NO_PENDING = "No suggestions are waiting"
 CHECKIN = "belong to the person whose check-in this is"
 NO_CHECKIN = "You have no weekly check-in"
 NO_HISTORY = "No answered check-ins yet"
+NOT_ADMIN_CHECKIN = "Only community admins can use"
+REPORT = "Check-in participation by week"  # the attacker's own workspace's, which is empty
 QUIZ = "are not yours"
 RESULT = "That result is not there any more"
 NO_RESULTS = "You have no role-fit results"
@@ -354,6 +356,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("page her history", "press", "ck.history", "history", (NO_HISTORY,)),
     Attack("show history", "command", "checkin history", "", (NO_HISTORY,)),
     Attack("show the check-in", "command", "checkin", "", (NO_CHECKIN,)),
+    Attack("team report", "command", "checkin report", "", (NOT_ADMIN_CHECKIN, REPORT), admin=True),
     # -- role fit ------------------------------------------------------------------------------
     Attack("answer her questionnaire", "press", "rf.answer", "quiz_answer", (QUIZ,)),
     Attack("pick in her questionnaire", "press", "rf.pick", "quiz_answer", (QUIZ,)),
