@@ -177,6 +177,8 @@ async def seed(core: Core, ann: Actor, admin: Actor, channel: Place, dm: Place) 
     started = await say(core, ann, dm, "/rolefit")
     quiz = buttons(started)
     v["quiz_answer"] = quiz.get("rf.answer") or quiz["rf.pick"]
+    # Privacy: she asked to erase her data and has not confirmed yet.
+    v["erase"] = buttons(await say(core, ann, dm, "/mydata delete"))["mydata.delete"]
     async with core.sessions() as session:
         members = (await session.scalars(select(Member.id))).all()
     return Seeded(v, frozenset(members))
@@ -243,6 +245,7 @@ QUIZ = "are not yours"
 RESULT = "That result is not there any more"
 NO_RESULTS = "You have no role-fit results"
 ZONE = "Your time zone is"
+NOT_HER_ERASE = "That confirmation is not yours or has expired"
 WHEN = {"when": "in 2 hours", "what": "hijacked"}
 ANSWERS = {"done": "x", "plan": "y", "blockers": "", "hours": "1", "confidence": "1"}
 APPROVAL = {"title": "x", "kind": "article", "level": "beginner", "topic": "mlops", "cost": "free"}
@@ -364,6 +367,10 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("show her result's resources", "press", "rf.resources", "result", (RESULT,)),
     Attack("set her revisit reminder", "press", "rf.remind", "result", (RESULT,)),
     Attack("role-fit history", "command", "rolefit history", "", (NO_RESULTS,)),
+    # -- privacy -------------------------------------------------------------------------------
+    Attack("erase with her confirmation", "press", "mydata.delete", "erase", (NOT_HER_ERASE,)),
+    Attack("keep with her confirmation", "press", "mydata.keep", "erase", (NOT_HER_ERASE,)),
+    Attack("export data", "command", "mydata export"),
     # -- profile -------------------------------------------------------------------------------
     Attack("show the time zone", "command", "timezone", "", (ZONE,)),
 )
@@ -445,8 +452,10 @@ async def flows_of(core: Core, member: int) -> int:
 
 # -- every query a request runs is scoped ----------------------------------------------------
 
+# A workspace (by id or external id), a member (a row's member or owner, or the member's own row).
 _SCOPE = re.compile(
-    r"\b(?:workspace_id|member_id|owner_id|external_id)\s*(?:=|IN)\s*(?:\?|\$\d+|\()", re.I
+    r"\b(?:workspace_id|member_id|owner_id|external_id|members\.id)\s*(?:=|IN)\s*(?:\?|\$\d+|\()",
+    re.I,
 )
 _IN_REQUEST: ContextVar[bool] = ContextVar("in_request", default=False)
 

@@ -19,6 +19,8 @@ PUBLIC = {
     "rf.role": "a public role profile",
     "tz.pick": "sets the member's own zone to the zone it names",
     "ck.setup/form": "the member's own check-in; carries nothing",
+    "mydata.export": "exports the member's own data; the command is attacked",
+    "mydata.ask": "asks the member to confirm erasing their own data",
 }
 
 

@@ -59,7 +59,8 @@ class Attacker:
         ack = await self.slack.send(kind, self.payload(attack, value, name))
         shown = [ack.body, *(post.body for post in fake.posted_to(name))]
         shown += [call.params for call in fake.calls[calls:]]
-        return "\n".join(all_text(item) for item in shown) + json.dumps(shown)
+        uploaded = [f.data.decode(errors="replace") for f in fake.files.values()]
+        return "\n".join(all_text(item) for item in shown) + json.dumps(shown) + "".join(uploaded)
 
     def payload(self, attack: Attack, value: str, name: str) -> dict[str, Any]:
         fake = self.slack.fake
