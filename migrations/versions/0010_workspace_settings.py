@@ -1,7 +1,7 @@
 """workspace settings: reminder limits and channel rule per workspace, and their audit
 
 Revision ID: 0010
-Revises: 0011
+Revises: 0009
 Create Date: 2026-11-30
 """
 
@@ -14,7 +14,7 @@ import bot.storage.types
 
 
 revision = '0010'
-down_revision = '0011'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
