@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admins import OperatorAdmins
 from bot.calendar import CalendarJob
 from bot.chat import Actor, Reply
 from bot.clock import Clock, SystemClock
@@ -133,7 +134,7 @@ def build(
     context: Context, factories: Sequence[FeatureFactory] | None = None
 ) -> tuple[list[Feature], Router]:
     """Build each feature and register its names on one new router."""
-    router = Router()
+    router = Router(operator_admins=OperatorAdmins.parse(context.settings.admins))
     features = [factory(context) for factory in (factories or feature_list())]
     names = [feature.name for feature in features]
     if len(set(names)) != len(names):

@@ -9,10 +9,11 @@ buttons and forms), so no handler has to remember the check.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot import markup
+from bot.admins import OperatorAdmins
 from bot.chat import (
     ActionClicked,
     Actor,
@@ -137,6 +138,7 @@ class Router:
     # Buttons and forms only admins may use: refused here, so a forged value or a form submitted
     # by someone else never reaches the handler.
     admin_only: set[str] = field(default_factory=set)
+    operator_admins: OperatorAdmins = field(default_factory=OperatorAdmins)
 
     def command(self, spec: CommandSpec, handler: CommandHandler) -> None:
         if spec.name in self.commands or spec.name in self.message_actions:
@@ -182,10 +184,16 @@ class Router:
 
     def visible_to(self, actor: Actor) -> list[CommandSpec]:
         """The commands `actor` may use: admin-only ones only for admins (help, menus)."""
-        return [spec for spec in self.catalogue if actor.is_admin or not spec.admin_only]
+        is_admin = self.operator_admins.elevate(actor).is_admin
+        return [spec for spec in self.catalogue if is_admin or not spec.admin_only]
 
     async def handle(self, event: Event) -> Response:
-        """Route one event to its handler; unknown names and non-admins get a friendly reply."""
+        """Route one event to its handler; unknown names and non-admins get a friendly reply.
+
+        Members the operator lists as admins are marked so here, before any handler sees them."""
+        elevated = self.operator_admins.elevate(event.actor)
+        if elevated is not event.actor:
+            event = replace(event, actor=elevated)
         match event:
             case Invocation(command=name):
                 if name in self.commands:

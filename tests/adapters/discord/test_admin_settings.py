@@ -4,12 +4,17 @@ forged modal submission."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+import pytest
 from sqlalchemy import select
 
 from bot.admin.tables import SettingsChange, WorkspaceSettings
 from bot.app import Core
+from bot.clock import FakeClock
+from tests.conftest import make_settings
 from tests.fakes import discord_payloads as p
-from tests.fakes.discord_server import InteractionRecord
+from tests.fakes.discord_server import FakeDiscord, InteractionRecord
 from tests.support.conversation import count
 from tests.support.discord import DiscordHarness, buttons_of, is_ephemeral, text_of
 
@@ -100,3 +105,29 @@ async def test_administrators_and_the_bots_owner_are_admins_too(discord_: Discor
     for member in (boss, owner):
         shown = await discord_.slash("admin", member, action="settings")
         assert "Change settings" in buttons_of((await discord_.settled(shown))[0])
+
+
+LISTED_ID = "987654321098765432"
+
+
+@pytest.fixture
+async def listed_core(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Core]:
+    bot = Core(make_settings(sqlite_url, admins=f"discord:{LISTED_ID}"), clock=clock)
+    await bot.migrate()
+    async with bot:
+        yield bot
+
+
+async def test_a_member_the_operator_lists_is_an_admin_without_manage_server(
+    fake: FakeDiscord, listed_core: Core
+) -> None:
+    harness = DiscordHarness(fake, listed_core)
+    await harness.start()
+    try:
+        mentor = p.Member(LISTED_ID, "mentor")  # no permission bits at all
+        shown = await harness.slash("admin", mentor, action="settings")
+        assert "Change settings" in buttons_of((await harness.settled(shown))[0])
+        refused = await harness.slash("admin", harness.member("ann"), action="settings")
+        assert "Only community admins" in text_of((await harness.settled(refused))[0])
+    finally:
+        await harness.stop()
