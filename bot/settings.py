@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.admins import OperatorAdmins
 
 
 class Settings(BaseSettings):
@@ -27,6 +29,11 @@ class Settings(BaseSettings):
         "text", description="Log lines as text, or as JSON objects with correlation ids."
     )
 
+    admins: str | None = Field(
+        None,
+        description="Members the operator makes admins: `platform:user` or"
+        " `platform:workspace:user`, comma-separated (beside Manage Server / Slack admins).",
+    )
     max_active_reminders: int = Field(100, ge=1, description="Active reminders per member.")
     max_reminder_chars: int = Field(1000, ge=10, le=1800, description="Characters a reminder.")
     max_ahead_days: int = Field(5 * 365 + 1, ge=1, description="How far ahead a reminder may be.")
@@ -84,9 +91,34 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, description="Slack app token for Socket Mode.")
     slack_signing_secret: SecretStr | None = Field(None, description="Slack HTTP-mode secret.")
     slack_api_url: str | None = Field(None, description="Override Slack's Web API base URL.")
+    slack_client_id: str | None = Field(
+        None, description="Slack app client id: OAuth installs, many workspaces (HTTP mode)."
+    )
+    slack_client_secret: SecretStr | None = Field(
+        None, description="Slack app client secret (OAuth installs)."
+    )
+    slack_token_key: SecretStr | None = Field(
+        None, description="Fernet key(s), comma-separated: stored Slack tokens are encrypted."
+    )
     http_host: str = Field("0.0.0.0", description="Bind address of the HTTP server (Slack).")
     http_port: int = Field(8080, ge=0, le=65535, description="Port of the HTTP server (Slack).")
 
     @property
+    def slack_oauth(self) -> bool:
+        """Slack installs through OAuth (many workspaces) instead of one bot token."""
+        return bool(self.slack_client_id or self.slack_client_secret)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token or self.slack_oauth)
+
+    @property
     def platform_tokens_set(self) -> bool:
-        return bool(self.discord_token or self.slack_bot_token)
+        return bool(self.discord_token or self.slack_enabled)
+
+    @field_validator("admins")
+    @classmethod
+    def _admins_parse(cls, value: str | None) -> str | None:
+        """A malformed admin list is refused at start, not discovered at a member's command."""
+        OperatorAdmins.parse(value)
+        return value
