@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +14,12 @@ from bot.clock import FakeClock
 from bot.settings import Settings
 from tests.fakes.slack_server import FakeSlack
 from tests.support import network
-from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.databases import (
+    ON_POSTGRES,
+    create_postgres_database,
+    drop_postgres_database,
+    suite_database,
+)
 
 network.install()
 
@@ -30,9 +35,28 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # so a stray .env or mentorbot.db never leaks in or out
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (`MENTORBOT_TEST_DATABASE=postgresql`), tests about SQLite itself skip."""
+    if not ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="about SQLite itself; the suite runs on PostgreSQL")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file, whatever the suite runs on: for tests about SQLite itself."""
     return f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> Iterator[str]:
+    """The bot's database: a fresh SQLite file, or a fresh PostgreSQL database when the suite
+    runs on PostgreSQL (`MENTORBOT_TEST_DATABASE=postgresql`)."""
+    with suite_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -44,9 +68,13 @@ async def postgres_url() -> AsyncIterator[str]:
         await drop_postgres_database(url)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+BOTH = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BOTH[1:] if ON_POSTGRES else BOTH)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """Both embedded SQLite and PostgreSQL: storage behaviour must match on both."""
+    """Both embedded SQLite and PostgreSQL: storage behaviour must match on both (PostgreSQL
+    only, when the whole suite runs on it)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
         return
@@ -69,8 +97,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture
-async def core(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Core]:
-    bot = Core(make_settings(sqlite_url, send_rate_per_second=1000.0), clock=clock)
+async def core(store_url: str, clock: FakeClock) -> AsyncIterator[Core]:
+    bot = Core(make_settings(store_url, send_rate_per_second=1000.0), clock=clock)
     await bot.migrate()
     async with bot:
         yield bot

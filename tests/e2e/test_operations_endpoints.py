@@ -25,11 +25,11 @@ async def http_get(port: int, path: str) -> tuple[int, str]:
 
 
 async def test_console_alone_serves_health_readiness_and_metrics_and_logs_json(
-    tmp_path: Path,
+    store_url: str, tmp_path: Path
 ) -> None:
     port = free_port()
     bot = BotProcess(
-        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        store_url,
         tmp_path,
         MENTORBOT_HTTP_PORT=str(port),
         MENTORBOT_HTTP_HOST="127.0.0.1",

@@ -115,7 +115,9 @@ async def serving(bot: BotProcess, port: int) -> None:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Bot]:
+async def bot(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Bot]:
     for name in PROXIES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
@@ -123,7 +125,7 @@ async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
     await fake.start()
     port = free_port()
     process = BotProcess(
-        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        store_url,
         tmp_path,
         MENTORBOT_LOG_LEVEL="INFO",
         MENTORBOT_SLACK_BOT_TOKEN=BOT_TOKEN,
