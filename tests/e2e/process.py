@@ -177,6 +177,21 @@ def free_port() -> int:
         return port
 
 
+async def http_get(port: int, path: str) -> tuple[int, str]:
+    """A plain GET against a process's HTTP port: (status, body); (0, "") while nothing
+    listens yet."""
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return 0, ""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    await writer.drain()
+    raw = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    head, _, body = raw.decode().partition("\r\n\r\n")
+    return int(head.split(" ")[1]), body
+
+
 def port_open(port: int) -> bool:
     """Does something accept connections on 127.0.0.1:`port` (refused at once when not)?"""
     try:
