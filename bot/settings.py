@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     content_dir: str | None = Field(
         None, description="Folder of content files to use instead of the shipped ones."
     )
+    checkin_retention_months: int | None = Field(
+        None,
+        ge=1,
+        le=600,
+        description="Delete check-in answers older than this many months (unset: keep them).",
+    )
     console_user: str = Field("you", description="The console adapter's local member name.")
     console_linger_seconds: float = Field(
         90.0,

@@ -11,6 +11,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import bot.privacy.tables  # noqa: F401  (registers the erasure audit on Base)
 import bot.resources.tables  # noqa: F401  (registers the library's tables on Base)
 from bot.settings import Settings
 from bot.storage.engine import make_engine

@@ -51,6 +51,12 @@ async def upgrade(engine: AsyncEngine) -> list[str]:
     return applied
 
 
+async def pending(engine: AsyncEngine) -> list[str]:
+    """The revisions `upgrade` would apply (read-only tools refuse an old schema instead)."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(_pending)
+
+
 def head() -> str:
     """The newest revision in `migrations/` (tests and `mentorbot db` messages)."""
     revision = ScriptDirectory.from_config(alembic_config()).get_current_head()
