@@ -246,16 +246,21 @@ def slack_manifest(
         True, "--socket-mode/--no-socket-mode", help="Socket Mode: no public URL needed."
     ),
     http: str = typer.Option(None, "--http", help="Public base URL for HTTP mode."),
+    oauth: bool = typer.Option(
+        False, "--oauth", help="Installable in many workspaces (OAuth; needs --http)."
+    ),
 ) -> None:
     """Print a ready Slack app manifest (JSON) to paste into api.slack.com/apps."""
     if http is not None:
         http = public_url(http)
     elif not socket_mode:
         fail("--no-socket-mode needs --http https://your.public.host (where Slack will call).")
+    if oauth and not http:
+        fail("--oauth needs --http https://your.public.host (Slack redirects installs there).")
     from adapters.slack import manifest
 
     use_socket = socket_mode and not http
-    typer.echo(json.dumps(manifest.manifest(use_socket, http), indent=2))
+    typer.echo(json.dumps(manifest.manifest(use_socket, http, oauth=oauth), indent=2))
 
 
 def main() -> None:

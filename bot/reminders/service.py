@@ -417,17 +417,26 @@ class Reminders:
     async def delivery_for(
         self, session: AsyncSession, delivery_id: int, member: MemberInfo
     ) -> tuple[Delivery, Reminder]:
-        """A delivered message's row, only if it was delivered to `member` (owner-only buttons)."""
-        delivery = await session.get(Delivery, delivery_id)
-        if (
-            delivery is None
-            or delivery.workspace_id != member.workspace_id
-            or delivery.family != FAMILY
-        ):
+        """A delivered message's row, only if it was delivered to `member` (owner-only buttons).
+
+        The id comes from a button, so it is looked up within the member's workspace only.
+        """
+        delivery = await session.scalar(
+            select(Delivery).where(
+                Delivery.id == delivery_id,
+                Delivery.workspace_id == member.workspace_id,
+                Delivery.family == FAMILY,
+            )
+        )
+        if delivery is None:
             raise ReminderProblem("I can't find that reminder any more.")
         if delivery.member_id != member.id:
             raise ReminderProblem("Those buttons belong to the person who got this reminder.")
-        reminder = await session.get(Reminder, delivery.subject_id)
+        reminder = await session.scalar(
+            select(Reminder).where(
+                Reminder.id == delivery.subject_id, Reminder.workspace_id == member.workspace_id
+            )
+        )
         if reminder is None:
             raise ReminderProblem("I can't find that reminder any more.")
         return delivery, reminder
@@ -459,8 +468,13 @@ class Reminders:
         return reminder.text
 
     async def _get(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> Reminder:
-        reminder = await session.get(Reminder, reminder_id)
-        if reminder is None or reminder.workspace_id != member.workspace_id:
+        """A reminder of the member's workspace (the id comes from a button or a form)."""
+        reminder = await session.scalar(
+            select(Reminder).where(
+                Reminder.id == reminder_id, Reminder.workspace_id == member.workspace_id
+            )
+        )
+        if reminder is None:
             raise ReminderProblem("I can't find that reminder any more.")
         return reminder
 
@@ -488,7 +502,7 @@ class Reminders:
             await session.execute(
                 select(Member.user_id, Member.tz, Workspace.default_tz)
                 .join(Workspace, Workspace.id == Member.workspace_id)
-                .where(Member.id == reminder.owner_id)
+                .where(Member.id == reminder.owner_id, Member.workspace_id == reminder.workspace_id)
             )
         ).one_or_none()
         owner_user, owner_tz, workspace_tz = owner or ("", None, None)

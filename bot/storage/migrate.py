@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import bot.storage.installations  # noqa: F401  (registers Slack's install tables on Base)
 import migrations
 
 
