@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admins import OperatorAdmins
 from bot.calendar import CalendarJob
 from bot.chat import Actor, Reply
 from bot.clock import Clock, SystemClock
@@ -108,6 +109,7 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     row), so a member's data is deleted in reverse order. Imported inside the function because
     the features themselves import this module.
     """
+    from bot.admin.feature import AdminFeature
     from bot.checkins.feature import CheckinFeature
     from bot.help import HelpFeature
     from bot.privacy.feature import PrivacyFeature
@@ -123,6 +125,7 @@ def feature_list() -> tuple[FeatureFactory, ...]:
         ResourceFeature,
         RolefitFeature,
         CheckinFeature,
+        AdminFeature,
         HelpFeature,
     )
 
@@ -131,7 +134,7 @@ def build(
     context: Context, factories: Sequence[FeatureFactory] | None = None
 ) -> tuple[list[Feature], Router]:
     """Build each feature and register its names on one new router."""
-    router = Router()
+    router = Router(operator_admins=OperatorAdmins.parse(context.settings.admins))
     features = [factory(context) for factory in (factories or feature_list())]
     names = [feature.name for feature in features]
     if len(set(names)) != len(names):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.admins import OperatorAdmins
 
 
 class Settings(BaseSettings):
@@ -27,6 +29,11 @@ class Settings(BaseSettings):
         "text", description="Log lines as text, or as JSON objects with correlation ids."
     )
 
+    admins: str | None = Field(
+        None,
+        description="Members the operator makes admins: `platform:user` or"
+        " `platform:workspace:user`, comma-separated (beside Manage Server / Slack admins).",
+    )
     max_active_reminders: int = Field(100, ge=1, description="Active reminders per member.")
     max_reminder_chars: int = Field(1000, ge=10, le=1800, description="Characters a reminder.")
     max_ahead_days: int = Field(5 * 365 + 1, ge=1, description="How far ahead a reminder may be.")
@@ -108,3 +115,10 @@ class Settings(BaseSettings):
     @property
     def platform_tokens_set(self) -> bool:
         return bool(self.discord_token or self.slack_enabled)
+
+    @field_validator("admins")
+    @classmethod
+    def _admins_parse(cls, value: str | None) -> str | None:
+        """A malformed admin list is refused at start, not discovered at a member's command."""
+        OperatorAdmins.parse(value)
+        return value

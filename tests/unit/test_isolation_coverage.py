@@ -21,6 +21,9 @@ PUBLIC = {
     "ck.setup/form": "the member's own check-in; carries nothing",
     "mydata.export": "exports the member's own data; the command is attacked",
     "mydata.ask": "asks the member to confirm erasing their own data",
+    "adm.edit": "admins only (the router refuses others); opens their own workspace's settings",
+    "adm.settings/form": "admins only; changes the submitter's own workspace, carries no id",
+    "adm.fix": "admins only; a flow token, which `Flows.load` refuses for any other member",
 }
 
 
