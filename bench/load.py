@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench.slack_load import SECRET, request  # noqa: E402
+from bench.slack_load import SECRET, fire, p99, request  # noqa: E402
 from bot.storage import migrate  # noqa: E402
 from bot.storage.engine import make_engine  # noqa: E402
 from tests.e2e.process import BotProcess, free_port  # noqa: E402
@@ -40,26 +40,9 @@ from tests.support.databases import create_postgres_database, drop_postgres_data
 async def senders(urls: list[str], respond_base: str, count: int, concurrency: int) -> None:
     """Child process: request n goes to urls[n % len(urls)]; prints timings as JSON."""
     prepared = [(urls[n % len(urls)], *request(n, respond_base)) for n in range(count)]
-    latencies: list[float] = []
-    statuses: Counter[int] = Counter()
-    queue: asyncio.Queue[tuple[str, str, dict[str, str]]] = asyncio.Queue()
-    for item in prepared:
-        queue.put_nowait(item)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
-
-        async def worker() -> None:
-            while not queue.empty():
-                url, body, headers = queue.get_nowait()
-                started = time.perf_counter()
-                async with session.post(url, data=body.encode(), headers=headers) as answer:
-                    await answer.read()
-                latencies.append((time.perf_counter() - started) * 1000)
-                statuses[answer.status] += 1
-
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - began
+        latencies, statuses, elapsed = await fire(session, prepared, concurrency)
     print(json.dumps({"latencies": latencies, "statuses": statuses, "elapsed": elapsed}))
 
 
@@ -135,7 +118,7 @@ async def one_setup(processes: int, count: int, concurrency: int) -> dict[str, A
         "acked_per_s": count / result["elapsed"],
         "handled_per_s": count / handled,
         "p50": statistics.median(latencies),
-        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        "p99": p99(latencies),
         "once": set(texts) == {f"task {n}" for n in range(count)}
         and all(times == 1 for times in texts.values()),
     }

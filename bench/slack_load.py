@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
 import json
 import os
 import statistics
@@ -35,7 +33,7 @@ from adapters.slack.setup import slack_running  # noqa: E402
 from bot.app import Core  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.storage.tables import Reminder  # noqa: E402
-from tests.fakes.slack_server import BOT_TOKEN, TEAM_ID, FakeSlack  # noqa: E402
+from tests.fakes.slack_server import BOT_TOKEN, TEAM_ID, FakeSlack, slack_signature  # noqa: E402
 
 SECRET = "bench-signing-secret"
 MEMBERS = 100  # 20 reminders each: under the per-member limit
@@ -51,38 +49,51 @@ def request(number: int, respond_base: str) -> tuple[str, dict[str, str]]:
         "response_url": f"{respond_base}{number}", "trigger_id": f"t{number}",
     })
     stamp = str(int(time.time()))
-    signature = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "X-Slack-Request-Timestamp": stamp,
-               "X-Slack-Signature": "v0=" + signature.hexdigest()}
+               "X-Slack-Signature": slack_signature(SECRET, stamp, body)}
     return body, headers
+
+
+async def fire(
+    session: aiohttp.ClientSession, requests: list[tuple[str, str, dict[str, str]]],
+    concurrency: int,
+) -> tuple[list[float], Counter[int], float]:
+    """POST each (url, body, headers) from `concurrency` workers: ack latencies (ms), statuses
+    and the wall time of the lot."""
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    queue: asyncio.Queue[tuple[str, str, dict[str, str]]] = asyncio.Queue()
+    for item in requests:
+        queue.put_nowait(item)
+
+    async def worker() -> None:
+        while not queue.empty():
+            url, body, headers = queue.get_nowait()
+            started = time.perf_counter()
+            async with session.post(url, data=body.encode(), headers=headers) as answer:
+                await answer.read()
+            latencies.append((time.perf_counter() - started) * 1000)
+            statuses[answer.status] += 1
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, statuses, time.perf_counter() - began
+
+
+def p99(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[max(0, int(len(ordered) * 0.99) - 1)]
 
 
 async def senders(url: str, respond_base: str, count: int, concurrency: int, replays: int) -> None:
     """Child process: fire the requests, then replay some, and print the timings as JSON."""
-    prepared = [request(n, respond_base) for n in range(count)]
-    latencies: list[float] = []
-    statuses: Counter[int] = Counter()
-    queue: asyncio.Queue[tuple[str, dict[str, str]]] = asyncio.Queue()
-    for item in prepared:
-        queue.put_nowait(item)
+    prepared = [(url, *request(n, respond_base)) for n in range(count)]
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
-
-        async def worker() -> None:
-            while not queue.empty():
-                body, headers = queue.get_nowait()
-                started = time.perf_counter()
-                async with session.post(url, data=body.encode(), headers=headers) as answer:
-                    await answer.read()
-                latencies.append((time.perf_counter() - started) * 1000)
-                statuses[answer.status] += 1
-
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - began
+        latencies, statuses, elapsed = await fire(session, prepared, concurrency)
         replayed: Counter[int] = Counter()
-        for body, headers in prepared[:replays]:  # byte-for-byte, signature and all
+        for _, body, headers in prepared[:replays]:  # byte-for-byte, signature and all
             async with session.post(url, data=body.encode(), headers=headers) as answer:
                 replayed[answer.status] += 1
     print(json.dumps({"latencies": latencies, "statuses": statuses, "elapsed": elapsed,
@@ -132,7 +143,7 @@ def report(
 ) -> int:
     latencies = sorted(result["latencies"])
     p50 = statistics.median(latencies)
-    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
+    slowest = p99(latencies)
     expected = {f"task {n}" for n in range(count)}
     once = set(stored) == expected and all(times == 1 for times in stored.values())
     confirmations = sum("I'll remind you" in post.body.get("text", "") for post in fake.posted)
@@ -141,13 +152,13 @@ def report(
     print(f"acks: {dict(result['statuses'])}; {count / result['elapsed']:,.0f} requests/s "
           f"acked; all {count:,} handled (stored + answered) in {handled:.2f} s "
           f"({count / handled:,.0f}/s)")
-    print(f"ack latency ms: p50 {p50:.1f}  p99 {p99:.1f}  max {latencies[-1]:.1f}  "
+    print(f"ack latency ms: p50 {p50:.1f}  p99 {slowest:.1f}  max {latencies[-1]:.1f}  "
           f"(target p99 <= {TARGET_P99_MS:.0f})")
     print(f"reminders stored: {sum(stored.values()):,}; each exactly once: {once}; "
           f"confirmations posted: {confirmations:,}")
     print(f"replayed {replays} already-sent requests: acks {dict(result['replayed'])}, "
           f"nothing more stored: {sum(stored.values()) == count}")
-    ok = once and p99 <= TARGET_P99_MS and confirmations == count
+    ok = once and slowest <= TARGET_P99_MS and confirmations == count
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +14,13 @@ from bot.clock import FakeClock
 from bot.settings import Settings
 from tests.fakes.slack_server import FakeSlack
 from tests.support import network
-from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.databases import (
+    ON_POSTGRES,
+    SchemaTemplate,
+    drop_made_databases,
+    postgres_database,
+    suite_database,
+)
 
 network.install()
 
@@ -30,31 +36,49 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # so a stray .env or mentorbot.db never leaks in or out
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (`MENTORBOT_TEST_DATABASE=postgresql`), tests about SQLite itself skip."""
+    if not ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="about SQLite itself; the suite runs on PostgreSQL")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file, whatever the suite runs on: for tests about SQLite itself."""
     return f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
 
 
 @pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    url = await create_postgres_database()
-    try:
+def store_url(tmp_path: Path) -> Iterator[str]:
+    """The bot's database: a fresh SQLite file, or a fresh PostgreSQL database when the suite
+    runs on PostgreSQL (`MENTORBOT_TEST_DATABASE=postgresql`)."""
+    with suite_database(tmp_path) as url:
         yield url
-    finally:
-        await drop_postgres_database(url)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """Both embedded SQLite and PostgreSQL: storage behaviour must match on both."""
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database (whatever the suite runs on)."""
+    with postgres_database() as url:
+        yield url
+
+
+BOTH = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BOTH[1:] if ON_POSTGRES else BOTH)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Both embedded SQLite and PostgreSQL: storage behaviour must match on both (PostgreSQL
+    only, when the whole suite runs on it)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
         return
-    url = await create_postgres_database()
-    try:
+    with postgres_database() as url:
         yield url
-    finally:
-        await drop_postgres_database(url)
 
 
 @pytest.fixture
@@ -68,9 +92,23 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory: pytest.TempPathFactory) -> SchemaTemplate:
+    return SchemaTemplate(tmp_path_factory.mktemp("schema"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    yield
+    drop_made_databases()
+
+
 @pytest.fixture
-async def core(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Core]:
-    bot = Core(make_settings(sqlite_url, send_rate_per_second=1000.0), clock=clock)
+async def core(
+    store_url: str, clock: FakeClock, schema_template: SchemaTemplate
+) -> AsyncIterator[Core]:
+    await schema_template.copy_into(store_url)  # a migrated copy: much faster than migrating
+    bot = Core(make_settings(store_url, send_rate_per_second=1000.0), clock=clock)
     await bot.migrate()
     async with bot:
         yield bot

@@ -21,6 +21,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from tests.support.databases import suite_database
+
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
@@ -134,19 +136,21 @@ class BotProcess:
 
 @asynccontextmanager
 async def launched(tmp_path: Path, **env: str) -> AsyncIterator[BotProcess]:
-    """`mentorbot run` with a platform configured by `env`, on a fresh SQLite file; stopped after.
+    """`mentorbot run` with a platform configured by `env`, on a fresh database of the suite's
+    kind (`tests/support/databases.py`); stopped after.
 
     It is sent `/help` and end of input: had the console started by mistake, it would echo the
     line and exit at the end of input, which the tests check.
     """
-    bot = BotProcess(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", tmp_path, **env)
-    bot.type("/help")
-    assert bot.process.stdin is not None
-    bot.process.stdin.close()
-    try:
-        yield bot
-    finally:
-        await asyncio.to_thread(bot.stop)
+    with suite_database(tmp_path, "bot.db") as url:
+        bot = BotProcess(url, tmp_path, **env)
+        bot.type("/help")
+        assert bot.process.stdin is not None
+        bot.process.stdin.close()
+        try:
+            yield bot
+        finally:
+            await asyncio.to_thread(bot.stop)
 
 
 async def until(
@@ -171,6 +175,21 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+async def http_get(port: int, path: str) -> tuple[int, str]:
+    """A plain GET against a process's HTTP port: (status, body); (0, "") while nothing
+    listens yet."""
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return 0, ""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    await writer.drain()
+    raw = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    head, _, body = raw.decode().partition("\r\n\r\n")
+    return int(head.split(" ")[1]), body
 
 
 def port_open(port: int) -> bool:

@@ -9,9 +9,9 @@ from pathlib import Path
 EXAMPLE = Path(__file__).parents[2] / "examples" / "console-session.txt"
 
 
-def test_scripted_session_sets_a_reminder_and_receives_it(tmp_path: Path) -> None:
+def test_scripted_session_sets_a_reminder_and_receives_it(store_url: str, tmp_path: Path) -> None:
     env = {
-        "MENTORBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}",
+        "MENTORBOT_DATABASE_URL": store_url,
         "MENTORBOT_CONSOLE_LINGER_SECONDS": "30",
         "PATH": "/usr/bin:/bin",
     }

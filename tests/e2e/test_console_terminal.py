@@ -21,8 +21,8 @@ from tests.e2e.process import PROXIES, BotProcess, interruptible
 pytestmark = pytest.mark.slow
 
 
-def test_ctrl_c_quits_at_once_while_waiting_for_input(tmp_path: Path) -> None:
-    bot = BotProcess(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", tmp_path)
+def test_ctrl_c_quits_at_once_while_waiting_for_input(store_url: str, tmp_path: Path) -> None:
+    bot = BotProcess(store_url, tmp_path)
     try:
         bot.type("/remind in 1 hour stretch")
         bot.wait_for("I'll remind you")
@@ -35,9 +35,9 @@ def test_ctrl_c_quits_at_once_while_waiting_for_input(tmp_path: Path) -> None:
     assert not any("Traceback" in line for line in bot.errors), bot.diagnostics()
 
 
-def test_ctrl_d_with_something_due_soon_says_it_waits(tmp_path: Path) -> None:
+def test_ctrl_d_with_something_due_soon_says_it_waits(store_url: str, tmp_path: Path) -> None:
     bot = BotProcess(
-        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        store_url,
         tmp_path,
         MENTORBOT_CONSOLE_LINGER_SECONDS="30",
     )
@@ -61,7 +61,7 @@ def _controlling_terminal() -> None:
 class Terminal:
     """`mentorbot run` on a pseudo-terminal: what a person at a keyboard sees and types."""
 
-    def __init__(self, tmp_path: Path, **settings: str) -> None:
+    def __init__(self, store_url: str, tmp_path: Path, **settings: str) -> None:
         self.master, slave = os.openpty()
         env = {
             k: v
@@ -69,7 +69,7 @@ class Terminal:
             if not k.startswith("MENTORBOT_") and k not in PROXIES
         }
         env.update(
-            MENTORBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            MENTORBOT_DATABASE_URL=store_url,
             MENTORBOT_LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
             **settings,
@@ -113,8 +113,8 @@ class Terminal:
         return errors
 
 
-def test_ctrl_c_on_a_terminal_quits_at_once(tmp_path: Path) -> None:
-    terminal = Terminal(tmp_path)
+def test_ctrl_c_on_a_terminal_quits_at_once(store_url: str, tmp_path: Path) -> None:
+    terminal = Terminal(store_url, tmp_path)
     try:
         terminal.wait_for("mentorbot console")
         terminal.press("/remind in 1 hour stretch\r")
@@ -127,8 +127,8 @@ def test_ctrl_c_on_a_terminal_quits_at_once(tmp_path: Path) -> None:
     assert "Stopped (Ctrl-C)" in errors and "Traceback" not in errors
 
 
-def test_ctrl_d_on_a_terminal_says_how_long_it_waits(tmp_path: Path) -> None:
-    terminal = Terminal(tmp_path, MENTORBOT_CONSOLE_LINGER_SECONDS="30")
+def test_ctrl_d_on_a_terminal_says_how_long_it_waits(store_url: str, tmp_path: Path) -> None:
+    terminal = Terminal(store_url, tmp_path, MENTORBOT_CONSOLE_LINGER_SECONDS="30")
     try:
         terminal.wait_for("mentorbot console")
         terminal.press("/remind in 4 seconds stretch\r")

@@ -47,11 +47,11 @@ def without_data(fake: FakeDiscord, kind: int, member: Member) -> p.Json:
 
 
 async def test_an_interaction_without_data_is_dropped_and_the_bot_keeps_serving(
-    tmp_path: Path,
+    store_url: str, tmp_path: Path
 ) -> None:
     async with FakeDiscord() as fake:
         bot = BotProcess(
-            f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            store_url,
             tmp_path,
             MENTORBOT_DISCORD_TOKEN=fake.token,
             MENTORBOT_DISCORD_API_BASE=fake.api_base,

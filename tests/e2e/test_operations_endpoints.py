@@ -6,30 +6,16 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.e2e.process import BotProcess, free_port
+from tests.e2e.process import BotProcess, free_port, http_get
 from tests.support.burst import poll
 
 
-async def http_get(port: int, path: str) -> tuple[int, str]:
-    """A plain GET (status, body); (0, "") while nothing listens yet."""
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    except OSError:
-        return 0, ""
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-    await writer.drain()
-    raw = await asyncio.wait_for(reader.read(), 10)
-    writer.close()
-    head, _, body = raw.decode().partition("\r\n\r\n")
-    return int(head.split(" ")[1]), body
-
-
 async def test_console_alone_serves_health_readiness_and_metrics_and_logs_json(
-    tmp_path: Path,
+    store_url: str, tmp_path: Path
 ) -> None:
     port = free_port()
     bot = BotProcess(
-        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        store_url,
         tmp_path,
         MENTORBOT_HTTP_PORT=str(port),
         MENTORBOT_HTTP_HOST="127.0.0.1",

@@ -118,6 +118,7 @@ def test_an_unreachable_database_server(tmp_path: Path) -> None:
     assert "is the server running" in line and "secret" not in line
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_paths_that_cannot_be_used(tmp_path: Path) -> None:
     missing = tmp_path / "no" / "such" / "folder" / "bot.db"
     line = one_line(mentorbot(tmp_path, "run", database_url=f"sqlite+aiosqlite:///{missing}"))

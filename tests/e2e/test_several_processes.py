@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage import migrate
 from bot.storage.engine import make_engine
-from tests.e2e.process import BotProcess, free_port
+from tests.e2e.process import BotProcess, free_port, http_get
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlack
 from tests.support.burst import claimed_before, poll, repeats, seed_burst, statuses
@@ -73,20 +73,6 @@ async def _ready(bot: BotProcess) -> bool:
     assert bot.port is not None
     status, _ = await http_get(bot.port, "/readyz")
     return status == 200
-
-
-async def http_get(port: int, path: str) -> tuple[int, str]:
-    """A plain GET against a process's operations endpoint: (status, body)."""
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    except OSError:
-        return 0, ""
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-    await writer.drain()
-    raw = await asyncio.wait_for(reader.read(), 10)
-    writer.close()
-    head, _, body = raw.decode().partition("\r\n\r\n")
-    return int(head.split(" ")[1]), body
 
 
 async def crash_mid_burst(
@@ -182,9 +168,14 @@ async def _all_sent(engine: AsyncEngine) -> bool:
     return (await statuses(engine)).get("sent", 0) == BURST
 
 
-async def test_discord_three_shards_sigkill_mid_burst_sends_each_reminder_once(
-    postgres_url: str, tmp_path: Path
+@pytest.mark.parametrize(
+    "how", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill-sends-each-once", "sigterm-loses-none"]
+)
+async def test_discord_three_shards_one_signalled_mid_burst(
+    postgres_url: str, tmp_path: Path, how: signal.Signals
 ) -> None:
+    """SIGKILL: the others take its claims over and send each reminder once; SIGTERM: a graceful
+    stop hands its claims back, so nothing is lost or repeated and nothing needs recovering."""
     async with FakeDiscord() as fake:
         fake.nonce_check = False
         await run_burst(
@@ -195,6 +186,7 @@ async def test_discord_three_shards_sigkill_mid_burst_sends_each_reminder_once(
             user=lambda i: str(900_000_000_000_000_000 + i),
             sent=lambda: len(fake.calls_to("POST", r"/channels/\d+/messages")),
             texts=lambda: _discord_texts(fake),
+            how=how,
         )
         assert len(fake.gateway.identifies) >= 3  # one gateway session per shard process
 
@@ -218,23 +210,6 @@ def _discord_texts(fake: FakeDiscord) -> list[str]:
         for channel in fake.dm_channels.values()
         for message in fake.channel_messages.get(channel, [])
     ]
-
-
-async def test_discord_sigterm_mid_burst_loses_and_repeats_nothing(
-    postgres_url: str, tmp_path: Path
-) -> None:
-    async with FakeDiscord() as fake:
-        fake.nonce_check = False
-        await run_burst(
-            postgres_url,
-            tmp_path,
-            _discord_envs(fake),
-            platform="discord",
-            user=lambda i: str(900_000_000_000_000_000 + i),
-            sent=lambda: len(fake.calls_to("POST", r"/channels/\d+/messages")),
-            texts=lambda: _discord_texts(fake),
-            how=signal.SIGTERM,
-        )
 
 
 async def test_slack_http_three_processes_sigkill_mid_burst_sends_no_dm_twice(

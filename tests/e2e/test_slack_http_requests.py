@@ -9,11 +9,7 @@ The child logs at INFO, where Bolt used to print a forged request's whole body.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
-import socket
-import subprocess
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,8 +18,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.process import BotProcess
-from tests.fakes.slack_server import BOT_TOKEN, TEAM_ID, FakeSlack
+from tests.e2e.process import PROXIES, BotProcess, free_port, port_open, until
+from tests.fakes.slack_server import BOT_TOKEN, TEAM_ID, FakeSlack, slack_signature
 
 pytestmark = pytest.mark.slow
 
@@ -31,12 +27,10 @@ SECRET = "e2e-signing-secret"
 MARKER = "BODY-MARKER-7f3a"
 FORGED_LINE = "2026-11-30 12:00:00,000 ERROR mentorbot.admin: FORGED-LOG-LINE"
 START_TIMEOUT = 60.0
-PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
-def sign(body: bytes, timestamp: str, secret: str = SECRET) -> str:
-    base = f"v0:{timestamp}:".encode() + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+def sign(body: bytes, timestamp: str) -> str:
+    return slack_signature(SECRET, timestamp, body)
 
 
 @dataclass
@@ -93,29 +87,10 @@ class Bot:
         return "\n".join(self.process.errors)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def serving(bot: BotProcess, port: int) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        assert bot.process.poll() is None, "mentorbot exited\n" + "\n".join(bot.errors)
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            assert time.monotonic() < deadline, "never served\n" + "\n".join(bot.errors)
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        return
-
-
 @pytest.fixture
-async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Bot]:
+async def bot(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Bot]:
     for name in PROXIES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
@@ -123,7 +98,7 @@ async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
     await fake.start()
     port = free_port()
     process = BotProcess(
-        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        store_url,
         tmp_path,
         MENTORBOT_LOG_LEVEL="INFO",
         MENTORBOT_SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -135,17 +110,10 @@ async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
     assert process.process.stdin is not None
     process.process.stdin.close()
     try:
-        await serving(process, port)
+        await until(process, "serving", lambda: port_open(port), timeout=START_TIMEOUT)
         yield Bot(process, port, fake)
     finally:
-        if process.process.poll() is None:
-            process.process.terminate()
-            try:
-                await asyncio.to_thread(process.process.wait, 10)
-            except subprocess.TimeoutExpired:
-                process.process.kill()
-                await asyncio.to_thread(process.process.wait, 10)
-        process._close()
+        await asyncio.to_thread(process.stop)
         await fake.close()
 
 

@@ -7,8 +7,6 @@ for what reaches the fake instead), so tests read like a conversation and never 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import time
@@ -23,7 +21,7 @@ import aiohttp
 from adapters.slack.messenger import RetryPolicy
 from adapters.slack.setup import SlackRuntime, slack_running
 from tests.conftest import make_settings
-from tests.fakes.slack_server import APP_TOKEN, BOT_TOKEN, TEAM_ID, FakeSlack
+from tests.fakes.slack_server import APP_TOKEN, BOT_TOKEN, TEAM_ID, FakeSlack, slack_signature
 
 SIGNING_SECRET = "test-signing-secret"
 FAST = RetryPolicy(retries=2, max_wait=1.0, backoff=0.0, timeout=5)
@@ -32,9 +30,8 @@ CHANNEL = "C0GENERAL"
 
 
 def sign(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> str:
-    """Slack's request signature: `v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`."""
-    base = f"v0:{timestamp}:{body}".encode()
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    """Slack's request signature, with the tests' signing secret unless told otherwise."""
+    return slack_signature(secret, timestamp, body)
 
 
 @dataclass

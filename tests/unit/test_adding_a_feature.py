@@ -98,9 +98,9 @@ class PingFeature(FeatureBase):
 
 
 async def test_a_feature_from_the_list_gets_its_command_and_its_deliveries(
-    sqlite_url: str, clock: FakeClock
+    store_url: str, clock: FakeClock
 ) -> None:
-    settings = make_settings(sqlite_url, send_rate_per_second=1000.0)
+    settings = make_settings(store_url, send_rate_per_second=1000.0)
     core = Core(settings, clock=clock, features=(*feature_list(), PingFeature))
     await core.migrate()
     async with core:
@@ -123,7 +123,7 @@ async def test_a_feature_from_the_list_gets_its_command_and_its_deliveries(
         assert [outcome.message_id is not None for outcome in ping.recorded] == [True]
 
 
-async def test_two_features_cannot_claim_one_delivery_kind(sqlite_url: str) -> None:
+async def test_two_features_cannot_claim_one_delivery_kind(store_url: str) -> None:
     class Clash(PingFeature):
         name = "clash"
 
@@ -131,15 +131,15 @@ async def test_two_features_cannot_claim_one_delivery_kind(sqlite_url: str) -> N
             pass
 
     try:
-        Core(make_settings(sqlite_url), features=(PingFeature, Clash))
+        Core(make_settings(store_url), features=(PingFeature, Clash))
     except ValueError as error:
         assert "ping.pong" in str(error)
     else:
         raise AssertionError("a delivery kind registered twice was accepted")
 
 
-async def test_a_feature_from_the_list_gets_every_hook(sqlite_url: str, clock: FakeClock) -> None:
-    settings = make_settings(sqlite_url, send_rate_per_second=1000.0)
+async def test_a_feature_from_the_list_gets_every_hook(store_url: str, clock: FakeClock) -> None:
+    settings = make_settings(store_url, send_rate_per_second=1000.0)
     core = Core(settings, clock=clock, features=(*feature_list(), PingFeature))
     await core.migrate()
     ping = core.feature("ping")
@@ -185,10 +185,8 @@ class FlakyFeature(FeatureBase):
         return {item.id: Reply("📝 flaky note", private=False) for item in due}
 
 
-async def test_a_failing_compose_delays_only_its_own_kind(
-    sqlite_url: str, clock: FakeClock
-) -> None:
-    settings = make_settings(sqlite_url, send_rate_per_second=1000.0)
+async def test_a_failing_compose_delays_only_its_own_kind(store_url: str, clock: FakeClock) -> None:
+    settings = make_settings(store_url, send_rate_per_second=1000.0)
     core = Core(settings, clock=clock, features=(*feature_list(), PingFeature, FlakyFeature))
     await core.migrate()
     async with core:
@@ -224,10 +222,10 @@ async def test_a_failing_compose_delays_only_its_own_kind(
 
 
 async def test_a_channel_row_is_keyed_like_any_other_and_posted_in_the_channel(
-    sqlite_url: str, clock: FakeClock
+    store_url: str, clock: FakeClock
 ) -> None:
     """A channel destination goes through `Messenger.post`, deduplicated like a DM row."""
-    core = Core(make_settings(sqlite_url), clock=clock, features=(*feature_list(), PingFeature))
+    core = Core(make_settings(store_url), clock=clock, features=(*feature_list(), PingFeature))
     await core.migrate()  # not started: this test drives the queue by hand
     chat = ConsoleChat(core)
     await chat.say("/timezone")  # the workspace exists

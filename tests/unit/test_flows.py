@@ -270,8 +270,8 @@ async def test_a_flow_name_must_fit_the_column_and_the_token() -> None:
         FlowSpec("a.b", Answers, lifetime=timedelta(days=1))
 
 
-async def test_an_open_message_form_survives_a_restart(sqlite_url: str, clock: FakeClock) -> None:
-    core = await open_core(sqlite_url, clock)
+async def test_an_open_message_form_survives_a_restart(store_url: str, clock: FakeClock) -> None:
+    core = await open_core(store_url, clock)
     chat = ConsoleChat(core)
     await chat.say("the deploy checklist is in the wiki")
     form = await chat.say("/remind-message")
@@ -279,7 +279,7 @@ async def test_an_open_message_form_survives_a_restart(sqlite_url: str, clock: F
     pending = chat.form
     await core.close()
 
-    core = await open_core(sqlite_url, clock)
+    core = await open_core(store_url, clock)
     try:
         chat = ConsoleChat(core)
         chat.form = pending  # the member's form stayed open on their screen

@@ -38,8 +38,8 @@ def test_a_malformed_entry_is_refused_at_start(bad: str) -> None:
 
 
 @pytest.fixture
-async def listed_core(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Core]:
-    bot = Core(make_settings(sqlite_url, admins="console:local:mentor"), clock=clock)
+async def listed_core(store_url: str, clock: FakeClock) -> AsyncIterator[Core]:
+    bot = Core(make_settings(store_url, admins="console:local:mentor"), clock=clock)
     await bot.migrate()
     async with bot:
         yield bot

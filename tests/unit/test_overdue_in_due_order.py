@@ -45,9 +45,9 @@ class SlowFirstMessenger:
 
 
 async def test_overdue_reminders_after_a_restart_go_out_in_due_order(
-    sqlite_url: str, clock: FakeClock
+    store_url: str, clock: FakeClock
 ) -> None:
-    settings = make_settings(sqlite_url, send_rate_per_second=1000.0)
+    settings = make_settings(store_url, send_rate_per_second=1000.0)
     before = Core(settings, clock=clock)
     await before.migrate()
     async with before:

@@ -38,14 +38,14 @@ async def two_workspaces(url: str) -> None:
         await chat.say(asked.button("Delete everything"))
 
 
-def test_export_writes_one_workspace_as_json(sqlite_url: str, tmp_path: Path) -> None:
-    asyncio.run(two_workspaces(sqlite_url))
+def test_export_writes_one_workspace_as_json(store_url: str, tmp_path: Path) -> None:
+    asyncio.run(two_workspaces(store_url))
     out = tmp_path / "local.json"
 
     result = CliRunner().invoke(
         app,
         ["export", "--workspace", "local", "--out", str(out)],
-        env={"MENTORBOT_DATABASE_URL": sqlite_url},
+        env={"MENTORBOT_DATABASE_URL": store_url},
     )
 
     assert result.exit_code == 0, result.output
@@ -60,24 +60,24 @@ def test_export_writes_one_workspace_as_json(sqlite_url: str, tmp_path: Path) ->
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
-def test_export_of_an_unknown_workspace_lists_the_known_ones(sqlite_url: str) -> None:
-    asyncio.run(two_workspaces(sqlite_url))
+def test_export_of_an_unknown_workspace_lists_the_known_ones(store_url: str) -> None:
+    asyncio.run(two_workspaces(store_url))
 
     result = CliRunner().invoke(
-        app, ["export", "--workspace", "T0NOPE"], env={"MENTORBOT_DATABASE_URL": sqlite_url}
+        app, ["export", "--workspace", "T0NOPE"], env={"MENTORBOT_DATABASE_URL": store_url}
     )
 
     assert result.exit_code == 2
     assert "no workspace 'T0NOPE'; known: console local, console elsewhere." in result.output
 
 
-def test_export_to_standard_output(sqlite_url: str) -> None:
-    asyncio.run(two_workspaces(sqlite_url))
+def test_export_to_standard_output(store_url: str) -> None:
+    asyncio.run(two_workspaces(store_url))
 
     result = CliRunner().invoke(
         app,
         ["export", "--workspace", "elsewhere"],
-        env={"MENTORBOT_DATABASE_URL": sqlite_url},
+        env={"MENTORBOT_DATABASE_URL": store_url},
     )
 
     assert result.exit_code == 0, result.output
@@ -88,10 +88,10 @@ def test_export_to_standard_output(sqlite_url: str) -> None:
 
 @pytest.mark.parametrize("months", [None, 3])
 async def test_retention_deletes_check_in_answers_older_than_the_setting(
-    sqlite_url: str, clock: FakeClock, months: int | None
+    store_url: str, clock: FakeClock, months: int | None
 ) -> None:
     settings = make_settings(
-        sqlite_url, send_rate_per_second=1000.0, checkin_retention_months=months
+        store_url, send_rate_per_second=1000.0, checkin_retention_months=months
     )
     core = Core(settings, clock=clock)
     await core.migrate()

@@ -87,8 +87,8 @@ async def test_first_contact_tells_member_how_to_set_zone(chat: ConsoleChat) -> 
     assert not any("/timezone" in line for line in again)
 
 
-async def test_active_reminder_limit(sqlite_url: str, clock: FakeClock) -> None:
-    core = Core(make_settings(sqlite_url, max_active_reminders=3), clock=clock)
+async def test_active_reminder_limit(store_url: str, clock: FakeClock) -> None:
+    core = Core(make_settings(store_url, max_active_reminders=3), clock=clock)
     await core.migrate()
     async with core:
         chat = ConsoleChat(core)

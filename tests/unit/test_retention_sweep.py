@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
+
+from sqlalchemy import create_engine, text
 
 from adapters.console.chat import ConsoleChat
 from bot import jobs
 from bot.app import RETENTION_AT, RETENTION_JOB, Core
 from bot.calendar import CalendarJob, build_scheduler
 from bot.clock import FakeClock
+from bot.storage.engine import sync_url
 from bot.storage.tables import Delivery
 from tests.support.conversation import count, dispatcher_idle
 
@@ -28,11 +30,11 @@ async def test_sweep_removes_old_finished_deliveries_only(
     assert await count(core, Delivery, status="pending") == 1
 
 
-async def test_calendar_job_is_persistent_and_never_dropped_when_late(sqlite_url: str) -> None:
+async def test_calendar_job_is_persistent_and_never_dropped_when_late(store_url: str) -> None:
     async def sweep() -> int:
         return 0
 
-    scheduler = build_scheduler(sqlite_url, [CalendarJob(RETENTION_JOB, sweep, RETENTION_AT)])
+    scheduler = build_scheduler(store_url, [CalendarJob(RETENTION_JOB, sweep, RETENTION_AT)])
     scheduler.start(paused=True)
     try:
         job = scheduler.get_job("retention-sweep")
@@ -42,7 +44,10 @@ async def test_calendar_job_is_persistent_and_never_dropped_when_late(sqlite_url
         assert job.args == (RETENTION_JOB,) and job.kwargs == {}  # ids only; nothing pickled
     finally:
         scheduler.shutdown(wait=False)
-    database = sqlite_url.split("///", 1)[1]
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute("SELECT id FROM apscheduler_jobs").fetchall()
-    assert rows == [("retention-sweep",)]
+    store = create_engine(sync_url(store_url))  # APScheduler's own (synchronous) driver
+    try:
+        with store.connect() as connection:
+            rows = connection.execute(text("SELECT id FROM apscheduler_jobs")).all()
+    finally:
+        store.dispose()
+    assert [tuple(row) for row in rows] == [("retention-sweep",)]

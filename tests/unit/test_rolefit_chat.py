@@ -97,9 +97,9 @@ async def test_back_returns_to_the_previous_question_and_its_answer_can_change(
 
 
 async def test_the_questionnaire_resumes_where_it_was_left_after_a_restart(
-    sqlite_url: str, clock: FakeClock
+    store_url: str, clock: FakeClock
 ) -> None:
-    first = Core(make_settings(sqlite_url), clock=clock)
+    first = Core(make_settings(store_url), clock=clock)
     await first.migrate()
     async with first:
         chat = ConsoleChat(first)
@@ -110,7 +110,7 @@ async def test_the_questionnaire_resumes_where_it_was_left_after_a_restart(
         assert said[1].startswith("Role fit 4/10")
 
     clock.advance(timedelta(days=3))
-    async with Core(make_settings(sqlite_url), clock=clock) as second:
+    async with Core(make_settings(store_url), clock=clock) as second:
         chat = ConsoleChat(second)
         resumed = await chat.say("/rolefit")
         assert resumed[0] == "Welcome back: you were at question 4."

@@ -6,10 +6,14 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from adapters.console.chat import ConsoleChat
 from bot.app import Core
 from bot.clock import FakeClock
 from tests.conftest import make_settings
+
+pytestmark = pytest.mark.sqlite_only
 
 
 async def test_background_checkpoints_keep_the_wal_in_check(

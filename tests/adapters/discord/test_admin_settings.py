@@ -111,8 +111,8 @@ LISTED_ID = "987654321098765432"
 
 
 @pytest.fixture
-async def listed_core(sqlite_url: str, clock: FakeClock) -> AsyncIterator[Core]:
-    bot = Core(make_settings(sqlite_url, admins=f"discord:{LISTED_ID}"), clock=clock)
+async def listed_core(store_url: str, clock: FakeClock) -> AsyncIterator[Core]:
+    bot = Core(make_settings(store_url, admins=f"discord:{LISTED_ID}"), clock=clock)
     await bot.migrate()
     async with bot:
         yield bot

@@ -13,7 +13,7 @@ from tests.support.discord import DiscordHarness, text_of
 
 
 async def test_old_messages_buttons_reach_a_new_process(
-    fake: FakeDiscord, core: Core, sqlite_url: str, clock: FakeClock
+    fake: FakeDiscord, core: Core, store_url: str, clock: FakeClock
 ) -> None:
     harness = DiscordHarness(fake, core)
     await harness.start()
@@ -26,7 +26,7 @@ async def test_old_messages_buttons_reach_a_new_process(
     await harness.stop()
     await core.close()
 
-    restarted = Core(make_settings(sqlite_url, send_rate_per_second=1000.0), clock=clock)
+    restarted = Core(make_settings(store_url, send_rate_per_second=1000.0), clock=clock)
     async with restarted:
         await harness.start(core=restarted)
         try:
@@ -43,7 +43,7 @@ async def test_old_messages_buttons_reach_a_new_process(
 
 
 async def test_a_modal_opened_before_a_restart_is_submitted_after_it(
-    fake: FakeDiscord, core: Core, sqlite_url: str, clock: FakeClock
+    fake: FakeDiscord, core: Core, store_url: str, clock: FakeClock
 ) -> None:
     harness = DiscordHarness(fake, core)
     await harness.start()
@@ -53,7 +53,7 @@ async def test_a_modal_opened_before_a_restart_is_submitted_after_it(
     await harness.stop()
     await core.close()
 
-    restarted = Core(make_settings(sqlite_url, send_rate_per_second=1000.0), clock=clock)
+    restarted = Core(make_settings(store_url, send_rate_per_second=1000.0), clock=clock)
     async with restarted:
         await harness.start(core=restarted)
         try:

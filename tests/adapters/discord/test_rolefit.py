@@ -59,7 +59,7 @@ async def answer(
 
 
 async def test_the_questionnaire_resumes_on_the_same_message_after_a_restart(
-    fake: FakeDiscord, core: Core, sqlite_url: str, clock: FakeClock
+    fake: FakeDiscord, core: Core, store_url: str, clock: FakeClock
 ) -> None:
     harness = DiscordHarness(fake, core)
     await harness.start()
@@ -76,7 +76,7 @@ async def test_the_questionnaire_resumes_on_the_same_message_after_a_restart(
     await harness.stop()
     await core.close()
 
-    restarted = Core(make_settings(sqlite_url, send_rate_per_second=1000.0), clock=clock)
+    restarted = Core(make_settings(store_url, send_rate_per_second=1000.0), clock=clock)
     async with restarted:
         await harness.start(core=restarted)
         try:

@@ -33,24 +33,24 @@ def test_no_privileged_intents() -> None:
     assert wanted.value == discord.Intents(guilds=True).value
 
 
-def test_options_come_from_the_settings(sqlite_url: str) -> None:
+def test_options_come_from_the_settings(store_url: str) -> None:
     settings = make_settings(
-        sqlite_url, discord_dev_guild="42", discord_shard_count=4, discord_shard_ids="2, 3"
+        store_url, discord_dev_guild="42", discord_shard_count=4, discord_shard_ids="2, 3"
     )
     assert Options.from_settings(settings) == Options(dev_guild=42, shard_count=4, shard_ids=(2, 3))
-    assert Options.from_settings(make_settings(sqlite_url)) == Options()
+    assert Options.from_settings(make_settings(store_url)) == Options()
 
 
-def test_shard_ids_need_a_shard_count(sqlite_url: str) -> None:
+def test_shard_ids_need_a_shard_count(store_url: str) -> None:
     with pytest.raises(ValueError, match="SHARD_COUNT"):
-        Options.from_settings(make_settings(sqlite_url, discord_shard_ids="1"))
+        Options.from_settings(make_settings(store_url, discord_shard_ids="1"))
 
 
 async def test_run_discord_connects_syncs_and_delivers(
-    fake: FakeDiscord, core: Core, sqlite_url: str
+    fake: FakeDiscord, core: Core, store_url: str
 ) -> None:
     settings = make_settings(
-        sqlite_url,
+        store_url,
         discord_token=fake.token,
         discord_api_base=fake.api_base + "/",
         discord_gateway_url=fake.gateway_url,
@@ -68,6 +68,6 @@ async def test_run_discord_connects_syncs_and_delivers(
             await running
 
 
-async def test_run_discord_needs_a_token(core: Core, sqlite_url: str) -> None:
+async def test_run_discord_needs_a_token(core: Core, store_url: str) -> None:
     with pytest.raises(ValueError, match="MENTORBOT_DISCORD_TOKEN"):
-        await run_discord(core, make_settings(sqlite_url))
+        await run_discord(core, make_settings(store_url))
