@@ -35,7 +35,7 @@ from bot.chat import (
 )
 from bot.clock import Clock, SystemClock
 from bot.context import Context
-from bot.delivery import Messenger, RateLimiter
+from bot.delivery import DEFAULT_SEND_RATE, Messenger, RateLimiter, send_rate
 from bot.errors import Problem
 from bot.features import JSON, Feature, FeatureFactory, build
 from bot.flows import expired
@@ -74,7 +74,8 @@ class CorePort(Protocol):
 def claim_size(settings: Settings) -> int:
     """Rows claimed at once: no more than the rate limit can send well before they count as stuck
     (another process would then requeue them and send them twice)."""
-    sendable = settings.send_rate_per_second * settings.stuck_after_seconds / (4 * OVERLAP)
+    rate = settings.send_rate_per_second or DEFAULT_SEND_RATE
+    sendable = rate * settings.stuck_after_seconds / (4 * OVERLAP)
     return max(1, min(settings.dispatch_batch, int(sendable)))
 
 
@@ -145,7 +146,8 @@ class Core:
         """Let the core send DMs on `messenger.platform`; its due deliveries start flowing."""
         self.messengers[messenger.platform] = messenger
         self.limiters[messenger.platform] = RateLimiter(
-            self.settings.send_rate_per_second, self.settings.send_concurrency
+            send_rate(messenger, self.settings.send_rate_per_second),
+            self.settings.send_concurrency,
         )
         self.queue.wake()
 

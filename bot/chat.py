@@ -399,6 +399,8 @@ class Recipient:
     platform: str
     workspace_id: str
     user_id: str
+    # The DM channel the platform gave us before (stored), so a repeat DM need not open it again.
+    dm_channel: str | None = None
 
 
 @dataclass(frozen=True)

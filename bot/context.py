@@ -59,7 +59,7 @@ class Context:
     # Call after queueing a delivery (due at that moment, if known): the queue wakes if sooner.
     wake_queue: Callable[[datetime | None], None]
     # The attached platforms' messengers (filled by `Core.attach`): for the rare send that is not
-    # a queued delivery (the check-in digest, until the queue posts in channels).
+    # a queued delivery (a member's data export sent to their DM).
     messengers: Mapping[str, Messenger] = field(default_factory=dict)
     member_data: MemberData = field(default_factory=MemberData)
 

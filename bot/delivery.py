@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.chat import Channel, Recipient, Reply
 
@@ -28,8 +28,23 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+DEFAULT_SEND_RATE = 20.0  # deliveries a second for a messenger that does not say (console, tests)
+
+
+def send_rate(messenger: object, configured: float | None) -> float:
+    """Deliveries a second on `messenger`'s platform: the operator's setting, else what the
+    platform allows (a messenger's `send_rate`), else `DEFAULT_SEND_RATE`."""
+    if configured is not None:
+        return configured
+    rate = getattr(messenger, "send_rate", None)
+    return float(rate) if isinstance(rate, int | float) and rate > 0 else DEFAULT_SEND_RATE
+
+
 class Messenger(Protocol):
     """One platform's way to reach a member privately, or to post in a shared channel.
+
+    A messenger may say how many deliveries a second its platform allows (`send_rate`, a
+    float); the core paces its sends to that unless `MENTORBOT_SEND_RATE_PER_SECOND` is set.
 
     A reply's attachments travel with it on both routes (Discord uploads them with the message,
     Slack shares them after it through its external upload flow, the console saves them).
@@ -51,6 +66,17 @@ class Messenger(Protocol):
         `key` is stable for one delivery, as for `send_direct`. Errors are `DeliveryError`s;
         `permanent` ones mean the bot cannot post there (not in the channel, archived).
         """
+        ...
+
+
+@runtime_checkable
+class KeepsDMChannels(Protocol):
+    """A messenger whose DMs go through channels it opens (Discord, Slack): it takes a stored
+    channel in `Recipient.dm_channel` and says which channel a member's DMs use now, so the core
+    stores it and a repeat DM costs one request, even after a restart."""
+
+    def dm_channel_of(self, recipient: Recipient) -> str | None:
+        """The channel `recipient`'s DMs use now, or None if unknown (or invalid: closed DMs)."""
         ...
 
 

@@ -42,12 +42,12 @@ class Settings(BaseSettings):
     )
     dispatch_batch: int = Field(500, ge=1, le=5000, description="Due rows claimed per batch.")
     send_concurrency: int = Field(32, ge=1, description="Deliveries in flight per platform.")
-    send_rate_per_second: float = Field(
-        20.0,
+    send_rate_per_second: float | None = Field(
+        None,
         gt=0,
         description=(
-            "Deliveries started per second per platform (token bucket). A first Discord DM is"
-            " two requests against a 50/s global limit."
+            "Deliveries started per second per platform (token bucket). Unset: what the platform"
+            " allows (Discord 49 requests/s, every request counted; Slack 20 calls/s)."
         ),
     )
     stuck_after_seconds: float = Field(

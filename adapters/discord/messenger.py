@@ -128,13 +128,31 @@ class DiscordMessenger:
         self.backoff = backoff
         self.cache_size = cache_size
         self._channels: OrderedDict[int, int] = OrderedDict()
+        # A DM is at least one request: the core starts no more DMs a second than the client's
+        # request budget allows (the budget, counting every request, is what binds).
+        budget = getattr(client, "budget", None)
+        self.send_rate = (
+            budget.limiter.rate if isinstance(budget, RequestBudget) else REQUESTS_PER_SECOND
+        )
 
     def connected(self) -> bool:
         """The gateway session is up (for `/readyz`)."""
         return self.client.is_ready() and not self.client.is_closed()
 
+    def dm_channel_of(self, recipient: Recipient) -> str | None:
+        """The member's DM channel as last opened or used (the core stores it)."""
+        channel_id = self._channels.get(int(recipient.user_id))
+        return None if channel_id is None else str(channel_id)
+
+    def _known(self, recipient: Recipient) -> None:
+        """Take the channel the core stored (after a restart the cache starts empty)."""
+        user_id = int(recipient.user_id)
+        if recipient.dm_channel and user_id not in self._channels:
+            self._remember(user_id, int(recipient.dm_channel))
+
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
         user_id = int(recipient.user_id)
+        self._known(recipient)
         messages = render.render(reply).messages
         message_id = ""
         for part, message in enumerate(messages):
@@ -160,6 +178,7 @@ class DiscordMessenger:
         wanted = nonce(key, 0)
         try:
             if isinstance(target, Recipient):
+                self._known(target)
                 channel_id = await self._channel(int(target.user_id))
             else:
                 channel_id = int(target.channel_id)
@@ -200,7 +219,10 @@ class DiscordMessenger:
                     raise delivery_error(error) from error
                 self._channels.pop(user_id, None)  # a stale DM channel: open it again
             except discord.HTTPException as error:
-                raise delivery_error(error) from error
+                failure = delivery_error(error)
+                if failure.permanent and user_id is not None:
+                    self._channels.pop(user_id, None)  # closed DMs: the core forgets it too
+                raise failure from error
             except _CONNECTION_ERRORS as error:
                 if attempt == self.connection_retries:
                     raise DeliveryError("connection_lost") from error
@@ -214,9 +236,12 @@ class DiscordMessenger:
         if channel_id is None:
             data = await self.client.http.start_private_message(user_id)
             channel_id = int(data["id"])
-            self._channels[user_id] = channel_id
-            if len(self._channels) > self.cache_size:
-                self._channels.popitem(last=False)
+            self._remember(user_id, channel_id)
         else:
             self._channels.move_to_end(user_id)
         return channel_id
+
+    def _remember(self, user_id: int, channel_id: int) -> None:
+        self._channels[user_id] = channel_id
+        if len(self._channels) > self.cache_size:
+            self._channels.popitem(last=False)

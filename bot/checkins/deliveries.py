@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.chat import Reply
 from bot.checkins import schedule, streaks, team, views
 from bot.checkins.schedule import DIGEST, NUDGE, PROMPT, WARNING
-from bot.checkins.service import insert_week
+from bot.checkins.service import open_week_row
 from bot.queue import Claim, DeliveryKind, Due, delivery_row, enqueue
 from bot.storage.tables import Checkin, CheckinWeek, Delivery, DeliveryStatus, Member, Workspace
+from bot.storage.upsert import insert_ignore
 from bot.time.zones import safe_zone
 
 
@@ -38,6 +39,13 @@ class CheckinDeliveries:
         )
 
     async def prepare(self, session: AsyncSession, claims: Sequence[Claim], now: datetime) -> None:
+        """Open the claimed weeks and queue what follows them, a few statements per batch.
+
+        A burst claims hundreds of prompts in one transaction; statements per claim made that
+        transaction last seconds (the first batch of a 10,000-member burst took ~19 s before a
+        DM went out) and held SQLite's write lock as long. So every step is one set-based
+        statement for the whole batch.
+        """
         ids = {claim.subject_id for claim in claims}
         rows = (
             await session.execute(
@@ -48,65 +56,76 @@ class CheckinDeliveries:
             )
         ).all()
         found = {row[0].id: row for row in rows}
-        for claim in claims:
-            if claim.subject_id not in found:
-                continue
-            checkin, member_tz, workspace_tz, platform = found[claim.subject_id]
-            tz = safe_zone(member_tz or workspace_tz, self.default_tz)
-            occurrence = claim.occurrence
-            await insert_week(session, checkin, occurrence, now)
+        opened = [claim for claim in claims if claim.subject_id in found]
+        if not opened:
+            return
+        await insert_ignore(
+            session,
+            CheckinWeek,
+            [open_week_row(found[claim.subject_id][0], claim.occurrence, now) for claim in opened],
+        )
+        by_occurrence: dict[datetime, set[int]] = {}
+        for claim in opened:
+            by_occurrence.setdefault(claim.occurrence, set()).add(claim.subject_id)
+        for occurrence, checkin_ids in by_occurrence.items():  # one statement in a burst
             await session.execute(
                 update(CheckinWeek)
                 .where(
-                    CheckinWeek.checkin_id == checkin.id,
+                    CheckinWeek.checkin_id.in_(checkin_ids),
                     CheckinWeek.status == streaks.OPEN,
                     CheckinWeek.occurrence < occurrence,
                 )
                 .values(status=streaks.MISSED, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-            upcoming = schedule.next_prompt(checkin, max(now, occurrence), tz)
-            if upcoming is None:
+        upcoming: dict[int, datetime] = {}
+        for claim in opened:
+            checkin, member_tz, workspace_tz, _ = found[claim.subject_id]
+            tz = safe_zone(member_tz or workspace_tz, self.default_tz)
+            at = schedule.next_prompt(checkin, max(now, claim.occurrence), tz)
+            if at is not None:
+                upcoming[claim.id] = at
+        await schedule.queue_prompts(
+            session,
+            [
+                (found[claim.subject_id][0], found[claim.subject_id][3], upcoming[claim.id])
+                for claim in opened
+                if claim.id in upcoming
+            ],
+        )
+        weeks = await _weeks(session, {claim.subject_id for claim in opened})
+        later: list[dict[str, object]] = []
+        for claim in opened:
+            if claim.id not in upcoming:
                 continue
-            await schedule.queue_prompt(session, checkin, platform, upcoming)
-            week_id = await session.scalar(
-                select(CheckinWeek.id).where(
-                    CheckinWeek.checkin_id == checkin.id, CheckinWeek.occurrence == occurrence
-                )
-            )
-            assert week_id is not None
+            checkin, member_tz, workspace_tz, platform = found[claim.subject_id]
+            tz = safe_zone(member_tz or workspace_tz, self.default_tz)
+            occurrence, next_at = claim.occurrence, upcoming[claim.id]
+            marks = weeks.get(checkin.id, [])
+            week_id = next(w[3] for w in marks if w[0] == occurrence)
             quiet = checkin.quiet_start, checkin.quiet_end
             nudge_at = schedule.out_of_quiet_hours(
                 occurrence + timedelta(hours=checkin.nudge_hours), tz, *quiet
             )
-            later = []
-            if nudge_at < upcoming:
-                later.append((NUDGE, nudge_at))
-            marks = [
-                streaks.WeekMark(*row)
-                for row in await session.execute(
-                    select(CheckinWeek.occurrence, CheckinWeek.status, CheckinWeek.hours).where(
-                        CheckinWeek.checkin_id == checkin.id
-                    )
+            follow: list[tuple[str, datetime]] = []
+            if nudge_at < next_at:
+                follow.append((NUDGE, nudge_at))
+            streak = streaks.streak([streaks.WeekMark(w[0], w[1], w[2]) for w in marks])
+            warn_at = schedule.out_of_quiet_hours(next_at - schedule.WARN_BEFORE, tz, *quiet)
+            if streak and occurrence < warn_at < next_at and warn_at > nudge_at:
+                follow.append((WARNING, warn_at))
+            later.extend(
+                delivery_row(
+                    kind,
+                    week_id,
+                    workspace_id=checkin.workspace_id,
+                    platform=platform,
+                    at=at,
+                    member_id=checkin.member_id,
                 )
-            ]
-            warn_at = schedule.out_of_quiet_hours(upcoming - schedule.WARN_BEFORE, tz, *quiet)
-            if streaks.streak(marks) and occurrence < warn_at < upcoming and warn_at > nudge_at:
-                later.append((WARNING, warn_at))
-            await enqueue(
-                session,
-                [
-                    delivery_row(
-                        kind,
-                        week_id,
-                        workspace_id=checkin.workspace_id,
-                        platform=platform,
-                        at=at,
-                        member_id=checkin.member_id,
-                    )
-                    for kind, at in later
-                ],
+                for kind, at in follow
             )
+        await enqueue(session, later)
 
     async def compose_prompt(
         self, session: AsyncSession, due: Sequence[Due]

@@ -2,8 +2,9 @@
 
 The digest is one APScheduler cron job, at the top of every hour (UTC): calendar jobs are fixed
 when the core starts, but each workspace chooses its own local day and hour, so each hour the job
-posts the digest of every workspace whose local time has just reached its digest time, recorded
-as a `checkin.digest` channel row keyed by that moment (a repeated run posts it once).
+queues the digest of every workspace whose local time has just reached its digest time, as a
+pending `checkin.digest` channel row keyed by that moment (a repeated run queues it once); the
+delivery queue posts it like any other delivery.
 """
 
 from __future__ import annotations
@@ -14,17 +15,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar import CalendarJob
-from bot.chat import Actor, Channel, Reply
-from bot.checkins import team
+from bot.chat import Actor, Reply
 from bot.checkins.commands import CheckinCommands
 from bot.checkins.deliveries import CheckinDeliveries
 from bot.checkins.schedule import DIGEST, FAMILY
 from bot.context import Context
-from bot.delivery import DeliveryError
 from bot.features import JSON, FeatureBase
 from bot.profile.service import MemberInfo
 from bot.queue import DeliveryKind, delivery_row
@@ -34,7 +33,6 @@ from bot.storage.tables import (
     CheckinChannel,
     CheckinWeek,
     Delivery,
-    DeliveryStatus,
     Workspace,
 )
 from bot.storage.upsert import insert_ignore
@@ -67,26 +65,36 @@ class CheckinFeature(FeatureBase):
         return (CalendarJob(DIGEST_JOB, run=self.queue_digests, cron={"minute": 0}),)
 
     async def queue_digests(self) -> int:
-        """Post the digest of every workspace whose local digest hour is now; returns how many.
+        """Queue the digest of every workspace whose local digest hour is now; returns how many.
 
-        Each digest is a `checkin.digest` row keyed by its moment, inserted already `sending`
-        (the queue does not post in channels yet, so it must not claim it): only the run that
-        inserts it posts, so a second run in the same hour posts nothing. The post goes through
-        the platform's `Messenger.post`, and the row records the outcome.
+        Each digest is a pending `checkin.digest` channel row of the delivery queue, so it gets
+        what every delivery gets: the exactly-once key, retries, the late notice and crash
+        recovery (the platform is asked whether a post went out before its record was lost).
+        Keyed by workspace and moment: a second run in that hour, here or in another process,
+        queues nothing, even if the channel changed in between.
         """
         now = self.context.clock.now()
-        planned: list[tuple[int, Channel, datetime]] = []
+        queued = 0
         async with self.context.sessions.begin() as session:
             found = await session.execute(
-                select(
-                    CheckinChannel, Workspace.platform, Workspace.external_id, Workspace.default_tz
-                ).join(Workspace, Workspace.id == CheckinChannel.workspace_id)
+                select(CheckinChannel, Workspace.platform, Workspace.default_tz).join(
+                    Workspace, Workspace.id == CheckinChannel.workspace_id
+                )
             )
-            for channel, platform, external_id, zone in found:
+            for channel, platform, zone in found.all():
                 local = now.astimezone(safe_zone(zone, self.context.settings.default_timezone))
                 if (local.weekday(), local.hour) != (channel.digest_weekday, channel.digest_hour):
                     continue
                 at = local.replace(minute=0, second=0, microsecond=0)
+                if await session.scalar(
+                    select(Delivery.id).where(
+                        Delivery.family == FAMILY,
+                        Delivery.kind == DIGEST,
+                        Delivery.subject_id == channel.workspace_id,
+                        Delivery.occurrence == at,
+                    )
+                ):
+                    continue
                 row = delivery_row(
                     DIGEST,
                     channel.workspace_id,
@@ -95,42 +103,10 @@ class CheckinFeature(FeatureBase):
                     at=at,
                     channel_id=channel.channel_id,
                 )
-                row |= {"status": DeliveryStatus.SENDING, "claimed_at": now, "attempts": 1}
-                if await insert_ignore(session, Delivery, row):
-                    target = Channel(platform, external_id, channel.channel_id)
-                    planned.append((channel.workspace_id, target, at))
-        for workspace_id, target, at in planned:
-            await self._post_digest(workspace_id, target, at)
-        return len(planned)
-
-    async def _post_digest(self, workspace_id: int, target: Channel, at: datetime) -> None:
-        async with self.context.sessions() as session:
-            reply = team.digest_reply(await team.digest(session, workspace_id, at))
-        messenger = self.context.messengers.get(target.platform)
-        values: dict[str, object] = {"status": DeliveryStatus.FAILED, "error": "platform offline"}
-        if messenger is not None:
-            try:
-                key = f"mentorbot-digest-{workspace_id}-{int(at.timestamp())}"
-                message_id = await messenger.post(target, reply, key=key)
-            except DeliveryError as error:
-                log.warning("check-in digest for workspace %s not posted: %s", workspace_id, error)
-                values = {"status": DeliveryStatus.FAILED, "error": error.reason[:200]}
-            else:
-                values = {
-                    "status": DeliveryStatus.SENT,
-                    "sent_at": self.context.clock.now(),
-                    "message_id": message_id,
-                }
-        async with self.context.sessions.begin() as session:
-            await session.execute(
-                update(Delivery)
-                .where(
-                    Delivery.kind == DIGEST,
-                    Delivery.subject_id == workspace_id,
-                    Delivery.occurrence == at,
-                )
-                .values(**values)
-            )
+                queued += await insert_ignore(session, Delivery, row)
+        if queued:
+            self.context.wake_queue(now)
+        return queued
 
     async def sweep(self, session: AsyncSession, now: datetime) -> int:
         """Check-in weeks (answers, hours, reasons) older than the operator's

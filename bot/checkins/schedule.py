@@ -98,11 +98,31 @@ async def queue_prompt(
     session: AsyncSession, checkin: Checkin, platform: str, at: datetime
 ) -> None:
     """Make `at` the one pending prompt of `checkin` (others are cancelled)."""
-    await cancel(session, checkin.member_id, kinds=(PROMPT,), subject_ids=(checkin.id,))
-    checkin.next_at = at
-    await enqueue(
-        session,
-        [
+    await queue_prompts(session, [(checkin, platform, at)])
+
+
+async def queue_prompts(
+    session: AsyncSession, prompts: Sequence[tuple[Checkin, str, datetime]]
+) -> None:
+    """`queue_prompt` for many check-ins at once: two statements however many (a burst)."""
+    if not prompts:
+        return
+    await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.member_id.in_({checkin.member_id for checkin, _, _ in prompts}),
+            Delivery.subject_id.in_({checkin.id for checkin, _, _ in prompts}),
+            Delivery.family == FAMILY,
+            Delivery.kind == PROMPT,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+        .values(status=DeliveryStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    rows = []
+    for checkin, platform, at in prompts:
+        checkin.next_at = at
+        rows.append(
             delivery_row(
                 PROMPT,
                 checkin.id,
@@ -111,8 +131,8 @@ async def queue_prompt(
                 at=at,
                 member_id=checkin.member_id,
             )
-        ],
-    )
+        )
+    await enqueue(session, rows)
 
 
 async def cancel(

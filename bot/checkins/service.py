@@ -351,16 +351,17 @@ async def insert_week(
     session: AsyncSession, checkin: Checkin, occurrence: datetime, now: datetime
 ) -> None:
     """Open the week of `occurrence` for answers (nothing happens if it is already open)."""
-    await insert_ignore(
-        session,
-        CheckinWeek,
-        {
-            "checkin_id": checkin.id,
-            "member_id": checkin.member_id,
-            "workspace_id": checkin.workspace_id,
-            "occurrence": occurrence,
-            "status": streaks.OPEN,
-            "answers": "{}",
-            "updated_at": now,
-        },
-    )
+    await insert_ignore(session, CheckinWeek, open_week_row(checkin, occurrence, now))
+
+
+def open_week_row(checkin: Checkin, occurrence: datetime, now: datetime) -> dict[str, object]:
+    """The `checkin_weeks` row of a week just opened (inserted only if it is not there yet)."""
+    return {
+        "checkin_id": checkin.id,
+        "member_id": checkin.member_id,
+        "workspace_id": checkin.workspace_id,
+        "occurrence": occurrence,
+        "status": streaks.OPEN,
+        "answers": "{}",
+        "updated_at": now,
+    }

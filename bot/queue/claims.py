@@ -93,6 +93,7 @@ class Claims:
                     Member.tz,
                     Workspace.default_tz,
                     Delivery.recoveries,
+                    Member.dm_channel_id,
                 )
                 .join(Workspace, Workspace.id == Delivery.workspace_id)
                 .outerjoin(Member, Member.id == Delivery.member_id)
@@ -112,6 +113,7 @@ class Claims:
                     channel_id=channel_id,
                     tz=safe_zone(member_tz or workspace_tz, self.default_tz),
                     recovered=bool(recoveries),
+                    dm_channel=dm_channel,
                 )
                 for (
                     delivery_id,
@@ -126,6 +128,7 @@ class Claims:
                     member_tz,
                     workspace_tz,
                     recoveries,
+                    dm_channel,
                 ) in rows
             ]
             messages: dict[int, Reply | Outcome] = {}

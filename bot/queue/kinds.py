@@ -26,6 +26,7 @@ class Outcome:
     retry_after: float | None = None  # transient failure: try again after this many seconds
     permanent_error: str | None = None
     undelivered: bool = False  # the member cannot be DMed (closed DMs): tell them next time
+    dm_channel: str | None = None  # the member's DM channel changed: store it ("" forgets it)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Due:
     channel_id: str | None  # a channel destination: posted there, not DMed
     tz: ZoneInfo  # the member's zone, else the workspace's, else the default
     recovered: bool = False  # claimed before by a process that died: ask before re-sending
+    dm_channel: str | None = None  # the member's stored DM channel (a repeat DM opens none)
 
     @property
     def key(self) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.queue.kinds import DeliveryKind, Due, Outcome, by_kind
-from bot.storage.tables import Delivery, DeliveryStatus
+from bot.storage.tables import Delivery, DeliveryStatus, Member
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,13 @@ class Records:
                 batch = [row for row in rows if row["status"] == status]
                 if batch:
                     await session.execute(update(Delivery), batch)
+            channels = [
+                {"id": by_id[o.delivery_id].member_id, "dm_channel_id": o.dm_channel or None}
+                for o in outcomes
+                if o.dm_channel is not None and o.delivery_id in by_id
+            ]
+            if channels:  # in the outcome's commit: a repeat DM opens no channel again
+                await session.execute(update(Member), channels)
         if any(outcome.retry_after is not None for outcome in outcomes):
             self.on_retry()
         hooked = {name for name, kind in self.kinds.items() if kind.after is not None}

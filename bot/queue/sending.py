@@ -16,7 +16,7 @@ from bot import logs, metrics
 from bot.chat import Channel, Recipient, Reply
 from bot.clock import Clock
 from bot.closed_dms import ClosedDMs
-from bot.delivery import DeliveryError, Messenger, RateLimiter
+from bot.delivery import DeliveryError, KeepsDMChannels, Messenger, RateLimiter
 from bot.queue.kinds import Due, Outcome, SentLookup
 from bot.time import timefmt
 
@@ -59,6 +59,17 @@ class Sender:
         return outcome
 
     async def _send_one(self, item: Due, message: Reply | Outcome | None) -> Outcome:
+        outcome = await self._send_to_platform(item, message)
+        messenger = self.messengers.get(item.platform)
+        if item.user_id is None or not isinstance(messenger, KeepsDMChannels):
+            return outcome
+        recipient = Recipient(item.platform, item.workspace, item.user_id)
+        channel = messenger.dm_channel_of(recipient) or ""
+        if channel == (item.dm_channel or "") or (not channel and not outcome.undelivered):
+            return outcome  # unchanged; an unknown channel is forgotten only for closed DMs
+        return replace(outcome, dm_channel=channel)  # stored with the outcome
+
+    async def _send_to_platform(self, item: Due, message: Reply | Outcome | None) -> Outcome:
         if isinstance(message, Outcome):
             return message
         if message is None:
@@ -82,7 +93,7 @@ class Sender:
                 target = Channel(item.platform, item.workspace, item.channel_id)
             else:
                 assert item.user_id is not None
-                target = Recipient(item.platform, item.workspace, item.user_id)
+                target = Recipient(item.platform, item.workspace, item.user_id, item.dm_channel)
             try:
                 if item.recovered and isinstance(messenger, SentLookup):
                     found = await messenger.find_sent(target, key=key)

@@ -60,6 +60,8 @@ class Member(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(100), default="")
     tz: Mapped[str | None] = mapped_column(String(64))
+    # The platform's DM channel with this member, once opened: a repeat DM is one request.
+    dm_channel_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -13,17 +13,19 @@ from bot.clock import FakeClock
 from bot.storage.tables import Delivery, DeliveryStatus
 
 
-async def lose_record(core: Core, clock: FakeClock) -> int:
-    """The one sent delivery goes back to `sending`, claimed long ago: the dead process's row.
+async def lose_record(core: Core, clock: FakeClock, kind: str | None = None) -> int:
+    """The one sent delivery (of `kind`, if given) goes back to `sending`, claimed long ago: the
+    dead process's row.
 
     Waits (with a deadline) for the send to be recorded first: the DM is seen a moment before.
     """
     deadline = asyncio.get_running_loop().time() + 5.0
+    sent = select(Delivery.id).where(Delivery.status == DeliveryStatus.SENT)
+    if kind is not None:
+        sent = sent.where(Delivery.kind == kind)
     while True:
         async with core.sessions() as session:
-            delivery_id = await session.scalar(
-                select(Delivery.id).where(Delivery.status == DeliveryStatus.SENT)
-            )
+            delivery_id = await session.scalar(sent)
         if delivery_id is not None:
             break
         assert asyncio.get_running_loop().time() < deadline, "the send was never recorded"

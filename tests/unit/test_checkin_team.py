@@ -53,12 +53,14 @@ async def test_the_digest_names_sharers_and_counts_the_rest(
     assert isinstance(feature, CheckinFeature)
     assert await feature.queue_digests() == 1
     assert await feature.queue_digests() == 0  # the job ran twice in that hour: one digest
+    await posted(chat, "📣 #general:")  # the delivery queue posts it
+    await dispatcher_idle(core)
+    assert await feature.queue_digests() == 0  # nor again once it is sent
     async with core.sessions() as session:
         query = select(Delivery).where(Delivery.kind == "checkin.digest")
         rows = (await session.scalars(query)).all()
     assert len(rows) == 1 and rows[0].channel_id == "general"
     assert rows[0].status == "sent"
-    await posted(chat, "📣 #general:")
     assert chat.transcript.count("📣 #general:") == 1
     post = "\n".join(chat.transcript[chat.transcript.index("📣 #general:") :])
     assert "you" in post and "🔥 1" in post

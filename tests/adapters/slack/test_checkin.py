@@ -12,6 +12,7 @@ from bot.app import Core
 from bot.checkins.feature import CheckinFeature
 from bot.clock import FakeClock
 from bot.storage.tables import CheckinWeek, Flow, Reminder
+from tests.support.lost_records import lose_record, taken_over
 from tests.support.slack import MEMBER, SlackDriver, all_text, button
 
 GOOD = {"done": "shipped the API", "plan": "write it up", "blockers": "Docker", "hours": "6"}
@@ -135,7 +136,22 @@ async def test_admin_report_uploads_the_csv_and_the_digest_posts_in_the_channel(
     feature = core.feature("checkins")
     assert isinstance(feature, CheckinFeature)
     assert await feature.queue_digests() == 1
-    posts = [c.params for c in slack.fake.calls_to("chat.postMessage")]
-    digest = next(p for p in posts if p["channel"] == "C0GENERAL")
+    assert await feature.queue_digests() == 0  # the job ran twice in that hour: queued once
+    await slack.fake.wait_for(lambda: len(digests(slack)) == 1)
+    [digest] = digests(slack)
     assert "This week's check-ins" in all_text(digest)
     assert "1 answered privately" in all_text(digest)
+    # A crash lost the record of the post: the takeover finds it in the channel's history.
+    delivery_id = await lose_record(core, clock, kind="checkin.digest")
+    message_id = await taken_over(core, clock, delivery_id)
+    assert message_id == f"C0GENERAL:{slack.fake.history['C0GENERAL'][-1]['ts']}"
+    assert len(digests(slack)) == 1
+
+
+def digests(slack: SlackDriver) -> list[dict[str, Any]]:
+    """The digest posts Slack accepted in the workspace channel."""
+    return [
+        call.params
+        for call in slack.fake.accepted
+        if call.method == "chat.postMessage" and call.params["channel"] == "C0GENERAL"
+    ]
