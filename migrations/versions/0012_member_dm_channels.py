@@ -1,7 +1,7 @@
 """member DM channels: the platform's DM channel id of each member, kept across restarts
 
-Revision ID: 0008
-Revises: 0011 (written against 0006; re-chained after 0009-0011 landed on main)
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-30
 
 A first DM on Discord (and Slack) costs a request to open the channel; with the id stored, a
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0008'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
