@@ -40,7 +40,7 @@ async def reminded(harness: DiscordHarness, clock: FakeClock, who: DiscordMember
 
 
 async def test_a_repeat_dm_after_a_restart_opens_no_channel(
-    fake: FakeDiscord, core: Core, sqlite_url: str, clock: FakeClock
+    fake: FakeDiscord, core: Core, store_url: str, clock: FakeClock
 ) -> None:
     harness = DiscordHarness(fake, core)
     await harness.start()
@@ -52,7 +52,7 @@ async def test_a_repeat_dm_after_a_restart_opens_no_channel(
     await harness.stop()
     await core.close()
 
-    restarted = Core(make_settings(sqlite_url, send_rate_per_second=1000.0), clock=clock)
+    restarted = Core(make_settings(store_url, send_rate_per_second=1000.0), clock=clock)
     async with restarted:
         await harness.start(core=restarted)  # a new client: its messenger's memory is empty
         try:
