@@ -32,12 +32,12 @@ def text_of(message: Json) -> str:
 
 
 def buttons_of(message: Json) -> dict[str, str]:
-    """Button label -> custom_id, over every action row."""
+    """Button label -> custom_id, over every action row (link buttons carry a url, not an id)."""
     return {
         component["label"]: component["custom_id"]
         for row in message.get("components") or []
         for component in row.get("components", [])
-        if component.get("type") == 2
+        if component.get("type") == 2 and "custom_id" in component
     }
 
 
