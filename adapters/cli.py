@@ -17,6 +17,7 @@ import re
 import signal
 import sys
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlencode, urlsplit
 
@@ -138,6 +139,42 @@ async def _run(settings: Settings) -> None:
         os._exit(0)
 
 
+@app.command("export")
+def export(
+    workspace: str = typer.Option(
+        ..., "--workspace", help="The platform's workspace id (Slack team id, Discord app id)."
+    ),
+    platform: str = typer.Option(None, "--platform", help="slack, discord or console."),
+    out: str = typer.Option(None, "--out", help="Write here (default: standard output)."),
+) -> None:
+    """Write one workspace's data (every member's, as `/mydata export` gives it) as JSON."""
+    settings = _settings()
+    _operate(_export(settings, workspace, platform, Path(out) if out else None))
+
+
+async def _export(
+    settings: Settings, workspace: str, platform: str | None, out: Path | None
+) -> None:
+    from bot.privacy.export import ExportRefused, workspace_export
+
+    check_url(settings.database_url)
+    try:
+        data = await workspace_export(settings, workspace, platform)
+    except ExportRefused as error:
+        fail(str(error))
+    if out is None:
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        # Members' personal data: readable by the operator's account only.
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+    except OSError as error:
+        fail(f"cannot write {str(out)!r}: {error.strerror}.")
+    typer.echo(f"Wrote {len(data)} bytes to {out}.", err=True)
+
+
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending migrations."""
@@ -209,16 +246,21 @@ def slack_manifest(
         True, "--socket-mode/--no-socket-mode", help="Socket Mode: no public URL needed."
     ),
     http: str = typer.Option(None, "--http", help="Public base URL for HTTP mode."),
+    oauth: bool = typer.Option(
+        False, "--oauth", help="Installable in many workspaces (OAuth; needs --http)."
+    ),
 ) -> None:
     """Print a ready Slack app manifest (JSON) to paste into api.slack.com/apps."""
     if http is not None:
         http = public_url(http)
     elif not socket_mode:
         fail("--no-socket-mode needs --http https://your.public.host (where Slack will call).")
+    if oauth and not http:
+        fail("--oauth needs --http https://your.public.host (Slack redirects installs there).")
     from adapters.slack import manifest
 
     use_socket = socket_mode and not http
-    typer.echo(json.dumps(manifest.manifest(use_socket, http), indent=2))
+    typer.echo(json.dumps(manifest.manifest(use_socket, http, oauth=oauth), indent=2))
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ class SetupError(Exception):
 
 def check_extras(settings: Settings) -> None:
     """Refuse a platform token whose SDK is not installed, saying which extra installs it."""
-    tokens = {"discord": settings.discord_token, "slack": settings.slack_bot_token}
+    tokens = {"discord": bool(settings.discord_token), "slack": settings.slack_enabled}
     for platform, (variable, modules) in EXTRAS.items():
         if not tokens[platform]:
             continue
@@ -75,7 +75,7 @@ def platforms(settings: Settings) -> list[str]:
     found = []
     if settings.discord_token:
         found.append("discord")
-    if settings.slack_bot_token:
+    if settings.slack_enabled:
         found.append("slack")
     return found or ["console"]
 
@@ -84,7 +84,7 @@ async def run_adapters(core: Core, settings: Settings) -> None:
     """Run the configured adapters (and the operations endpoints) until cancelled."""
     check_extras(settings)
     ops = Ops(core, platforms(settings))
-    slack_http = bool(settings.slack_bot_token and settings.slack_signing_secret)
+    slack_http = bool(settings.slack_enabled and settings.slack_signing_secret)
     server: OpsServer | None = None
     if "http_port" in settings.model_fields_set and not slack_http:
         server = OpsServer(ops, settings.http_host, settings.http_port)
@@ -111,7 +111,7 @@ async def _run_adapters(core: Core, settings: Settings, ops: Ops) -> None:
             raise SetupError(f"{error}.") from error
         adapters["discord"] = lambda: run_discord(core, settings, options=options)
         fatal += [discord.LoginFailure, discord.PrivilegedIntentsRequired]
-    if settings.slack_bot_token:
+    if settings.slack_enabled:
         from adapters.ops import aiohttp_routes
         from adapters.slack.setup import SlackNotConfigured, run_slack
 

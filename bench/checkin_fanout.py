@@ -253,7 +253,6 @@ async def run_discord(directory: str, members: int, allowed_rate: float) -> int:
 
 async def run_slack(directory: str, members: int, allowed_rate: float) -> int:
     from adapters.slack.messenger import SlackMessenger
-    from bot.delivery import RateLimiter
     from tests.fakes.slack_server import FakeSlack
     from tests.support.slack import running
 
@@ -271,8 +270,7 @@ async def run_slack(directory: str, members: int, allowed_rate: float) -> int:
     async with FakeSlack() as fake, core, running(core, fake, "http"):
         messenger = core.messengers["slack"]
         assert isinstance(messenger, SlackMessenger)
-        rate = allowed_rate * 0.98
-        messenger.budget = RateLimiter(rate, 1, burst=max(1.0, rate / 10))
+        messenger.calls_per_second = allowed_rate * 0.98  # each workspace's budget
         users = [f"U{n:07d}" for n in range(members)]
         await set_up(core, "slack", "T0FAKE", users)
         fake.limit_rate(allowed_rate)

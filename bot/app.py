@@ -273,16 +273,10 @@ class Core:
     async def export_member(self, actor: Actor) -> dict[str, JSON]:
         """Everything mentorbot stores about `actor`, per feature (backs a `/mydata` export)."""
         async with self.context.transaction(actor) as (session, member):
-            return {
-                feature.name: await feature.export_member(session, member)
-                for feature in self.features
-            }
+            return await self.context.member_data.export(session, member)
 
     async def delete_member(self, actor: Actor) -> dict[str, int]:
         """Delete everything about `actor`, feature by feature in reverse list order (the
         profile, which owns the member row, goes last), in one transaction."""
         async with self.context.transaction(actor) as (session, member):
-            return {
-                feature.name: await feature.delete_member(session, member)
-                for feature in reversed(self.features)
-            }
+            return await self.context.member_data.delete(session, member)

@@ -110,6 +110,7 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     """
     from bot.checkins.feature import CheckinFeature
     from bot.help import HelpFeature
+    from bot.privacy.feature import PrivacyFeature
     from bot.profile.feature import ProfileFeature
     from bot.reminders.feature import ReminderFeature
     from bot.resources.feature import ResourceFeature
@@ -117,6 +118,7 @@ def feature_list() -> tuple[FeatureFactory, ...]:
 
     return (
         ProfileFeature,
+        PrivacyFeature,  # deleted just before the profile: it sweeps up the core's rows last
         ReminderFeature,
         ResourceFeature,
         RolefitFeature,
@@ -136,6 +138,7 @@ def build(
         raise ValueError(f"two features share a name: {names}")
     for feature in features:
         feature.register(router)
+    context.member_data.hooks = tuple(features)
     return features, router
 
 

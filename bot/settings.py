@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     content_dir: str | None = Field(
         None, description="Folder of content files to use instead of the shipped ones."
     )
+    checkin_retention_months: int | None = Field(
+        None,
+        ge=1,
+        le=600,
+        description="Delete check-in answers older than this many months (unset: keep them).",
+    )
     console_user: str = Field("you", description="The console adapter's local member name.")
     console_linger_seconds: float = Field(
         90.0,
@@ -78,9 +84,27 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, description="Slack app token for Socket Mode.")
     slack_signing_secret: SecretStr | None = Field(None, description="Slack HTTP-mode secret.")
     slack_api_url: str | None = Field(None, description="Override Slack's Web API base URL.")
+    slack_client_id: str | None = Field(
+        None, description="Slack app client id: OAuth installs, many workspaces (HTTP mode)."
+    )
+    slack_client_secret: SecretStr | None = Field(
+        None, description="Slack app client secret (OAuth installs)."
+    )
+    slack_token_key: SecretStr | None = Field(
+        None, description="Fernet key(s), comma-separated: stored Slack tokens are encrypted."
+    )
     http_host: str = Field("0.0.0.0", description="Bind address of the HTTP server (Slack).")
     http_port: int = Field(8080, ge=0, le=65535, description="Port of the HTTP server (Slack).")
 
     @property
+    def slack_oauth(self) -> bool:
+        """Slack installs through OAuth (many workspaces) instead of one bot token."""
+        return bool(self.slack_client_id or self.slack_client_secret)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token or self.slack_oauth)
+
+    @property
     def platform_tokens_set(self) -> bool:
-        return bool(self.discord_token or self.slack_bot_token)
+        return bool(self.discord_token or self.slack_enabled)

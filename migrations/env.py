@@ -11,7 +11,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import bot.privacy.tables  # noqa: F401  (registers the erasure audit on Base)
 import bot.resources.tables  # noqa: F401  (registers the library's tables on Base)
+import bot.storage.installations  # noqa: F401  (Slack's OAuth installs)
 from bot.settings import Settings
 from bot.storage.engine import make_engine
 from bot.storage.tables import Base, include_name

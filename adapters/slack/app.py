@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -34,12 +34,23 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate
-from adapters.slack.messenger import DEFAULT_POLICY, RetryPolicy, SlackMessenger, post_response
+from adapters.slack.messenger import (
+    DEFAULT_POLICY,
+    Clients,
+    NotInstalled,
+    OneWorkspace,
+    RetryPolicy,
+    SlackMessenger,
+    post_response,
+)
 from adapters.slack.render import Block, Renderer, form_errors, option, response_payload
 from adapters.slack.translate import Body, Origin, Profile
 from bot.app import CorePort
 from bot.chat import Actor, Form, Invocation, Recipient, Reply, Response
 from bot.delivery import DeliveryError
+
+if TYPE_CHECKING:
+    from adapters.slack.workspaces import SlackOAuth
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -58,7 +69,11 @@ class _Cached:
 
 
 class SlackApp:
-    """mentorbot as a Slack app: one `/mentor` command, shortcuts, buttons, modals, App Home."""
+    """mentorbot as a Slack app: one `/mentor` command, shortcuts, buttons, modals, App Home.
+
+    With `oauth`, one app serves every workspace that installed it (`/slack/install`), each
+    request and delivery with that workspace's own token; without it, the one bot token.
+    """
 
     def __init__(
         self,
@@ -72,9 +87,12 @@ class SlackApp:
         ack_budget: float = 2.5,
         workers: int = 16,
         suggest_timeout: float = 2.5,
+        oauth: SlackOAuth | None = None,
     ) -> None:
         self.core = core
-        self.client = client
+        self.client = client  # Bolt's own client (token-less with `oauth`)
+        self.oauth = oauth
+        self.clients: Clients = oauth.workspaces if oauth is not None else OneWorkspace(client)
         self.session = session
         self.signing_secret = signing_secret
         self.policy = policy
@@ -82,7 +100,7 @@ class SlackApp:
         self.ack_budget = ack_budget
         self.suggest_timeout = suggest_timeout  # options must be in the ack, within 3 s
         self.renderer = Renderer.for_catalogue(core.router.catalogue, translate.COMMAND)
-        self.messenger = SlackMessenger(client, self.renderer)
+        self.messenger = SlackMessenger(self.clients, self.renderer)
         self._profiles: dict[str, _Cached] = {}
         self._looking_up: dict[str, asyncio.Future[Profile]] = {}
         self._tasks: set[asyncio.Future[None]] = set()
@@ -95,7 +113,10 @@ class SlackApp:
             signing_secret=signing_secret,
             process_before_response=True,  # we ack ourselves and run slow work as tracked tasks
             logger=logging.getLogger("mentorbot.slack.bolt"),
+            **(oauth.bolt_options() if oauth is not None else {}),
         )
+        if oauth is not None:  # app_uninstalled, tokens_revoked: the install is deleted
+            self.bolt.enable_token_revocation_listeners()
         self.bolt.command(translate.COMMAND)(self.acked(self._command))
         self.bolt.global_shortcut(translate.MENU_FORM)(self.acked(self._menu))
         self.bolt.message_shortcut(ANY)(self.acked(self._message_shortcut))
@@ -143,7 +164,35 @@ class SlackApp:
         return hmac.compare_digest(f"v0={digest}", signature)
 
     def routes(self) -> list[web.RouteDef]:
-        return [web.post(EVENTS_PATH, self.handle_http)]
+        routes = [web.post(EVENTS_PATH, self.handle_http)]
+        flow = self.bolt.oauth_flow
+        if flow is not None:
+            routes += [
+                web.get(flow.install_path, self.handle_install),
+                web.get(flow.redirect_uri_path, self.handle_oauth_redirect),
+            ]
+        return routes
+
+    async def handle_install(self, request: web.Request) -> web.Response:
+        """`GET /slack/install`: Bolt's "Add to Slack" page, with a fresh OAuth state."""
+        assert self.bolt.oauth_flow is not None
+        bolt_request = AsyncBoltRequest(
+            body="", query=request.query_string, headers=dict(request.headers)
+        )
+        return await to_aiohttp_response(
+            await self.bolt.oauth_flow.handle_installation(bolt_request)
+        )
+
+    async def handle_oauth_redirect(self, request: web.Request) -> web.Response:
+        """`GET /slack/oauth_redirect`: Bolt checks the state (the browser's cookie and our
+        table), exchanges the code at `oauth.v2.access` and stores the install."""
+        assert self.bolt.oauth_flow is not None
+        bolt_request = AsyncBoltRequest(
+            body="", query=request.query_string, headers=dict(request.headers)
+        )
+        response = await self.bolt.oauth_flow.handle_callback(bolt_request)
+        log.info("Slack install finished with HTTP %d", response.status)
+        return await to_aiohttp_response(response)
 
     def socket_mode(self, app_token: str, *, ping_interval: float = 10) -> SocketModeHandler:
         return SocketModeHandler(
@@ -219,14 +268,15 @@ class SlackApp:
             command_input=translate.MENU_COMMAND,
             details_input=translate.MENU_DETAILS,
         )
-        await self.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
+        client = await self.clients.client(who.workspace_id)
+        await client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
 
     async def _message_shortcut(self, body: Body, request: AsyncBoltRequest) -> None:
         if not await self._fresh(request):
             return
         who, origin = await self.actor(body), translate.origin_of(body)
         message = body.get("message") or {}
-        link = await self.permalink(origin.channel_id, str(message.get("ts", "")))
+        link = await self.permalink(who.workspace_id, origin.channel_id, str(message.get("ts", "")))
         event = translate.message_invocation(body, who, link)
         await self.answer(await self.core.dispatch(event), origin, who)
 
@@ -316,7 +366,8 @@ class SlackApp:
 
     async def publish_home(self, who: Actor) -> None:
         view = self.renderer.home(await self.core.home(who))
-        await self.client.views_publish(user_id=who.user_id, view=view)
+        client = await self.clients.client(who.workspace_id)
+        await client.views_publish(user_id=who.user_id, view=view)
 
     async def answer(
         self, response: Response, origin: Origin, who: Actor, extra: list[Block] | None = None
@@ -328,7 +379,8 @@ class SlackApp:
             if reply.form is not None:
                 if trigger:
                     view = self._modal(reply, reply.form, origin)
-                    await self.client.views_open(trigger_id=trigger, view=view)
+                    client = await self.clients.client(who.workspace_id)
+                    await client.views_open(trigger_id=trigger, view=view)
                     trigger = None  # a trigger opens one modal
                 else:
                     log.warning("no trigger to open form %s", reply.form.form_id)
@@ -358,12 +410,13 @@ class SlackApp:
                 return
         elif origin.channel_id and not origin.is_dm:
             with contextlib.suppress(SlackApiError):
+                client = await self.clients.client(who.workspace_id)
                 if reply.private:
-                    await self.client.chat_postEphemeral(
+                    await client.chat_postEphemeral(
                         channel=origin.channel_id, user=who.user_id, **message
                     )
                 else:
-                    await self.client.chat_postMessage(channel=origin.channel_id, **message)
+                    await client.chat_postMessage(channel=origin.channel_id, **message)
                 await self._files(reply, origin, who)
                 return
         recipient = Recipient(translate.PLATFORM, who.workspace_id, who.user_id)
@@ -378,9 +431,13 @@ class SlackApp:
         if not reply.attachments:
             return
         shared = origin.channel_id and not origin.home and (origin.is_dm or not reply.private)
+        team = who.workspace_id
         try:
-            channel = origin.channel_id if shared else await self.messenger.dm_channel(who.user_id)
-            await self.messenger.upload(channel, reply)
+            if shared:
+                channel = origin.channel_id
+            else:
+                channel = await self.messenger.dm_channel(who.user_id, team_id=team)
+            await self.messenger.upload(channel, reply, team_id=team)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             log.warning("could not upload files for %s: %s", who.user_id, type(error).__name__)
 
@@ -388,38 +445,41 @@ class SlackApp:
 
     async def actor(self, body: Body) -> Actor:
         team, user = translate.member_of(body)
-        return translate.actor(team, user, await self.profile(user))
+        return translate.actor(team, user, await self.profile(team, user))
 
-    async def profile(self, user_id: str) -> Profile:
+    async def profile(self, team_id: str, user_id: str) -> Profile:
         """`users.info` (zone, name, admin), cached; concurrent look-ups share one call."""
-        cached = self._profiles.get(user_id)
+        key = f"{team_id}:{user_id}"
+        cached = self._profiles.get(key)
         if cached is not None and cached.expires > time.monotonic():
             return cached.profile
-        pending = self._looking_up.get(user_id)
+        pending = self._looking_up.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(self._look_up(user_id))
-            self._looking_up[user_id] = pending
-            pending.add_done_callback(lambda _: self._looking_up.pop(user_id, None))
+            pending = asyncio.ensure_future(self._look_up(team_id, user_id, key))
+            self._looking_up[key] = pending
+            pending.add_done_callback(lambda _: self._looking_up.pop(key, None))
         return await asyncio.shield(pending)
 
-    async def _look_up(self, user_id: str) -> Profile:
+    async def _look_up(self, team_id: str, user_id: str, key: str) -> Profile:
         try:
-            found = await self.client.users_info(user=user_id)
+            client = await self.clients.client(team_id)
+            found = await client.users_info(user=user_id)
             profile, ttl = translate.profile_from_user(found["user"]), self.profile_ttl
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, NotInstalled) as error:
             log.warning("users.info %s failed: %s", user_id, type(error).__name__)
             profile, ttl = Profile(), min(60.0, self.profile_ttl)
-        self._profiles[user_id] = _Cached(profile, time.monotonic() + ttl)
+        self._profiles[key] = _Cached(profile, time.monotonic() + ttl)
         if len(self._profiles) > 50_000:
             self._profiles.pop(next(iter(self._profiles)))
         return profile
 
-    async def permalink(self, channel: str, ts: str) -> str | None:
+    async def permalink(self, team_id: str, channel: str, ts: str) -> str | None:
         if not channel or not ts:
             return None
         try:
-            found = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError):
+            client = await self.clients.client(team_id)
+            found = await client.chat_getPermalink(channel=channel, message_ts=ts)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, NotInstalled):
             return None
         link = found.get("permalink")
         return str(link) if link else None

@@ -6,6 +6,9 @@ Scopes are the minimum the adapter uses: `commands` (the /mentor command and sho
 exports). App Home, modals, views.publish and chat.getPermalink need no scope of their own.
 In HTTP mode the select menus' options load URL (external selects standing in for autocomplete)
 is the same endpoint as everything else.
+
+With `oauth` (many workspaces), the redirect URL is `URL/slack/oauth_redirect` and the app
+subscribes to `app_uninstalled` and `tokens_revoked`, which delete a workspace's install.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ BOT_SCOPES = (
     "channels:history",
 )
 BOT_EVENTS = ("app_home_opened",)
+OAUTH_EVENTS = ("app_uninstalled", "tokens_revoked")
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 
 
 def manifest(
@@ -35,6 +40,7 @@ def manifest(
     *,
     router: Router | None = None,
     name: str = "mentorbot",
+    oauth: bool = False,
 ) -> dict[str, Any]:
     """A ready manifest; `http_url` is the public base URL (HTTP mode), e.g. https://bot.example.
 
@@ -43,6 +49,8 @@ def manifest(
     """
     if not socket_mode and not http_url:
         raise ValueError("HTTP mode needs the public URL Slack will call")
+    if oauth and (socket_mode or not http_url):
+        raise ValueError("OAuth installs are served in HTTP mode: give its public URL")
     router = router or _core_router()
     endpoint = None if socket_mode else _events_url(str(http_url))
     command: dict[str, Any] = {
@@ -69,7 +77,11 @@ def manifest(
             for action in message_actions
         ),
     ]
-    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    events: dict[str, Any] = {"bot_events": [*BOT_EVENTS, *(OAUTH_EVENTS if oauth else ())]}
+    oauth_config: dict[str, Any] = {"scopes": {"bot": list(BOT_SCOPES)}}
+    if oauth:
+        base = str(http_url).rstrip("/").removesuffix("/slack/events")
+        oauth_config = {"redirect_urls": [base + OAUTH_REDIRECT_PATH], **oauth_config}
     interactivity: dict[str, Any] = {"is_enabled": True}
     if endpoint:
         command["url"] = endpoint
@@ -93,7 +105,7 @@ def manifest(
             "slash_commands": [command],
             "shortcuts": shortcuts,
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": oauth_config,
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -152,7 +152,7 @@ def retry_handlers(policy: RetryPolicy) -> list[AsyncRetryHandler]:
 
 
 def web_client(
-    token: str,
+    token: str | None,
     *,
     base_url: str | None = None,
     session: aiohttp.ClientSession | None = None,
@@ -185,35 +185,78 @@ def delivery_error(error: Exception) -> DeliveryError:
     return DeliveryError(f"connection: {type(error).__name__}")
 
 
+class NotInstalled(LookupError):
+    """No install (or no usable token) for this workspace."""
+
+
+class Clients(Protocol):
+    """Where the Web API client for a workspace comes from: one token, or one per install."""
+
+    async def client(self, team_id: str) -> AsyncWebClient:
+        """The workspace's client; raises `NotInstalled` when there is none."""
+        ...
+
+    def forget(self, team_id: str | None) -> None:
+        """Its token was refused: look it up afresh next time."""
+        ...
+
+
+class OneWorkspace:
+    """MENTORBOT_SLACK_BOT_TOKEN: the same client for every request and delivery."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def client(self, team_id: str) -> AsyncWebClient:
+        return self._client
+
+    def forget(self, team_id: str | None) -> None:
+        """Nothing to look up again: the token comes from the environment."""
+
+
 class SlackMessenger:
     """Sends a member a DM (`conversations.open`, cached, then `chat.postMessage`) or posts in a
     channel; a reply's files follow through Slack's external upload flow (`files_upload_v2`:
-    files.getUploadURLExternal, the upload, files.completeUploadExternal)."""
+    files.getUploadURLExternal, the upload, files.completeUploadExternal).
+
+    Each workspace is reached with its own client (its install's bot token) and paced on its
+    own budget, since Slack counts its rate limits per workspace; a workspace with no install
+    (uninstalled) is a permanent failure for its deliveries, which stay in the database."""
 
     platform = "slack"
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        clients: Clients | AsyncWebClient,
         renderer: Renderer,
         *,
         calls_per_second: float = CALLS_PER_SECOND,
     ) -> None:
-        self.client = client
+        self.clients = OneWorkspace(clients) if isinstance(clients, AsyncWebClient) else clients
         self.renderer = renderer
-        self._channels: dict[str, str] = {}
-        # Every call a delivery makes takes a token first; a 429 (our pacing failed) pauses all.
-        self.budget = RateLimiter(calls_per_second, 1, burst=max(1.0, calls_per_second / 10))
+        self.calls_per_second = calls_per_second
+        self._channels: dict[tuple[str, str], str] = {}
+        self._budgets: dict[str, RateLimiter] = {}
         self.rate_limited = 0
+
+    def budget(self, team_id: str) -> RateLimiter:
+        """The workspace's pacing: every call a delivery makes takes a token first; a 429 (our
+        pacing failed) pauses the workspace's calls until Retry-After."""
+        budget = self._budgets.get(team_id)
+        if budget is None:
+            rate = self.calls_per_second
+            budget = self._budgets[team_id] = RateLimiter(rate, 1, burst=max(1.0, rate / 10))
+        return budget
 
     async def send_direct(self, recipient: Recipient, reply: Reply, *, key: str) -> str:
         """Returns `channel:ts`, which identifies a Slack message."""
+        team = recipient.workspace_id
         try:
-            channel = await self.dm_channel(recipient.user_id)
-            sent = await self._post(channel, reply, key)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            self._channels.pop(recipient.user_id, None)
-            failure = self._paced(delivery_error(error))
+            channel = await self.dm_channel(recipient.user_id, team_id=team)
+            sent = await self._post(team, channel, reply, key)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, NotInstalled) as error:
+            self._channels.pop((team, recipient.user_id), None)
+            failure = self._failed(team, error)
             log.info("DM to %s failed (%s): %s", recipient.user_id, key, failure.reason)
             raise failure from error
         return sent
@@ -221,38 +264,47 @@ class SlackMessenger:
     async def post(self, channel: Channel, reply: Reply, *, key: str) -> str:
         """Post in a channel the bot is in; returns `channel:ts`."""
         try:
-            return await self._post(channel.channel_id, reply, key)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            failure = self._paced(delivery_error(error))
+            return await self._post(channel.workspace_id, channel.channel_id, reply, key)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, NotInstalled) as error:
+            failure = self._failed(channel.workspace_id, error)
             log.info("post to %s failed (%s): %s", channel.channel_id, key, failure.reason)
             raise failure from error
 
-    def _paced(self, failure: DeliveryError) -> DeliveryError:
-        """A 429 means our pacing was off: count it and let nobody call until Retry-After."""
+    def _failed(self, team_id: str, error: Exception) -> DeliveryError:
+        """A 429 means our pacing was off: count it and let nobody in that workspace call until
+        Retry-After. A refused token is looked up afresh next time (another process may have
+        refreshed it)."""
+        if isinstance(error, NotInstalled):
+            return DeliveryError("not_installed", permanent=True)
+        failure = delivery_error(error)
         if failure.reason == "ratelimited" and failure.retry_after:
             self.rate_limited += 1
-            self.budget.pause(failure.retry_after)
+            self.budget(team_id).pause(failure.retry_after)
+        elif failure.reason in MISCONFIGURED:
+            self.clients.forget(team_id)
         return failure
 
-    async def _post(self, channel: str, reply: Reply, key: str) -> str:
-        await self.budget.acquire()
+    async def _post(self, team_id: str, channel: str, reply: Reply, key: str) -> str:
+        client = await self.clients.client(team_id)
+        await self.budget(team_id).acquire()
         # The delivery key travels as message metadata, so `find_sent` can read it back.
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
-        sent = await self.client.chat_postMessage(
+        sent = await client.chat_postMessage(
             channel=channel,
             unfurl_links=False,
             unfurl_media=False,
             metadata=metadata,
             **self.renderer.message(reply),
         )
-        await self.upload(channel, reply)
+        await self.upload(channel, reply, team_id=team_id)
         return f"{channel}:{sent['ts']}"
 
-    async def upload(self, channel: str, reply: Reply) -> None:
+    async def upload(self, channel: str, reply: Reply, *, team_id: str) -> None:
         """The reply's files, shared in `channel` (nothing to do without files)."""
         if reply.attachments:
-            await self.budget.acquire()
-            await self.client.files_upload_v2(
+            client = await self.clients.client(team_id)
+            await self.budget(team_id).acquire()
+            await client.files_upload_v2(
                 channel=channel, file_uploads=self.renderer.file_uploads(reply)
             )
 
@@ -264,17 +316,19 @@ class SlackMessenger:
         `include_all_metadata`; scopes `im:history`, `channels:history`). A failing lookup
         raises `DeliveryError`, so the row is retried later rather than sent blind.
         """
+        team = target.workspace_id
         try:
             if isinstance(target, Recipient):
-                channel = await self.dm_channel(target.user_id)
+                channel = await self.dm_channel(target.user_id, team_id=team)
             else:
                 channel = target.channel_id
-            await self.budget.acquire()  # a lookup is a Web API call like any other
-            history = await self.client.conversations_history(
+            client = await self.clients.client(team)
+            await self.budget(team).acquire()  # a lookup is a Web API call like any other
+            history = await client.conversations_history(
                 channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
             )
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            raise delivery_error(error) from error
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, NotInstalled) as error:
+            raise self._failed(team, error) from error
         for message in history.get("messages") or []:
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
@@ -282,13 +336,14 @@ class SlackMessenger:
                 return f"{channel}:{message['ts']}"
         return None
 
-    async def dm_channel(self, user_id: str) -> str:
-        channel = self._channels.get(user_id)
+    async def dm_channel(self, user_id: str, *, team_id: str) -> str:
+        channel = self._channels.get((team_id, user_id))
         if channel is None:
-            await self.budget.acquire()
-            opened = await self.client.conversations_open(users=user_id)
+            client = await self.clients.client(team_id)
+            await self.budget(team_id).acquire()
+            opened = await client.conversations_open(users=user_id)
             channel = str(opened["channel"]["id"])
-            self._channels[user_id] = channel
+            self._channels[team_id, user_id] = channel
         return channel
 
 

@@ -3,22 +3,32 @@
 `mentorbot run` calls `run_slack(core, settings)` when MENTORBOT_SLACK_BOT_TOKEN is set. With an
 app token (xapp-) it connects in Socket Mode, which needs no public URL; with a signing secret it
 serves `POST /slack/events` on MENTORBOT_HTTP_HOST:MENTORBOT_HTTP_PORT.
+
+With MENTORBOT_SLACK_CLIENT_ID and MENTORBOT_SLACK_CLIENT_SECRET instead of a bot token, any
+number of workspaces install it through OAuth (`/slack/install`, `/slack/oauth_redirect`, served
+next to `/slack/events`, so HTTP mode), their installs kept in the core's database.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack.app import SlackApp, SocketModeHandler
 from adapters.slack.messenger import DEFAULT_POLICY, RetryPolicy, web_client
 from bot.app import CorePort
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.slack.workspaces import SlackOAuth
 
 
 class SlackNotConfigured(RuntimeError):
@@ -52,16 +62,23 @@ async def slack_running(
     token = _secret(settings.slack_bot_token)
     app_token = _secret(settings.slack_app_token)
     signing_secret = _secret(settings.slack_signing_secret)
-    if not token:
-        raise SlackNotConfigured("MENTORBOT_SLACK_BOT_TOKEN (xoxb-...) is not set")
-    if not app_token and not signing_secret:
-        raise SlackNotConfigured(
-            "set MENTORBOT_SLACK_APP_TOKEN (xapp-..., Socket Mode) or "
-            "MENTORBOT_SLACK_SIGNING_SECRET (HTTP mode); see docs/slack-setup.md"
-        )
+    check(settings)
     session = aiohttp.ClientSession()
-    client = web_client(token, base_url=settings.slack_api_url, session=session, policy=policy)
-    app = SlackApp(core, client, signing_secret=signing_secret, session=session, policy=policy)
+
+    def make_client(bot_token: str | None) -> AsyncWebClient:
+        return web_client(
+            bot_token, base_url=settings.slack_api_url, session=session, policy=policy
+        )
+
+    try:
+        oauth = _oauth(core, settings, make_client) if settings.slack_oauth else None
+    except SlackNotConfigured:
+        await session.close()
+        raise
+    client = make_client(token or None)  # OAuth: Bolt's own client carries no token
+    app = SlackApp(
+        core, client, signing_secret=signing_secret, session=session, policy=policy, oauth=oauth
+    )
     core.attach(app.messenger)
     socket: SocketModeHandler | None = None
     runner: web.AppRunner | None = None
@@ -82,6 +99,65 @@ async def slack_running(
             await runner.cleanup()
         await app.idle()
         await session.close()
+
+
+def check(settings: Settings) -> None:
+    """Refuse Slack settings that cannot start, saying what to set."""
+    token = _secret(settings.slack_bot_token)
+    signing_secret = _secret(settings.slack_signing_secret)
+    if settings.slack_oauth:
+        if token:
+            raise SlackNotConfigured(
+                "set either MENTORBOT_SLACK_BOT_TOKEN (one workspace) or "
+                "MENTORBOT_SLACK_CLIENT_ID and MENTORBOT_SLACK_CLIENT_SECRET (OAuth installs), "
+                "not both"
+            )
+        if not settings.slack_client_id or not _secret(settings.slack_client_secret):
+            raise SlackNotConfigured(
+                "OAuth installs need both MENTORBOT_SLACK_CLIENT_ID and "
+                "MENTORBOT_SLACK_CLIENT_SECRET"
+            )
+        if not signing_secret:
+            raise SlackNotConfigured(
+                "OAuth installs are served in HTTP mode: set MENTORBOT_SLACK_SIGNING_SECRET"
+            )
+        return
+    if not token:
+        raise SlackNotConfigured("MENTORBOT_SLACK_BOT_TOKEN (xoxb-...) is not set")
+    if not _secret(settings.slack_app_token) and not signing_secret:
+        raise SlackNotConfigured(
+            "set MENTORBOT_SLACK_APP_TOKEN (xapp-..., Socket Mode) or "
+            "MENTORBOT_SLACK_SIGNING_SECRET (HTTP mode); see docs/slack-setup.md"
+        )
+
+
+def _oauth(
+    core: CorePort, settings: Settings, make_client: Callable[[str | None], AsyncWebClient]
+) -> SlackOAuth:
+    try:
+        from adapters.slack.encryption import TokenKeyError
+        from adapters.slack.workspaces import slack_oauth
+    except ImportError as error:  # cryptography, for the token key
+        raise SlackNotConfigured(
+            f"{error.name} is not installed: pip install 'mentorbot[slack]'"
+        ) from None
+    from adapters.slack.manifest import BOT_SCOPES
+
+    engine = getattr(core, "engine", None)
+    if not isinstance(engine, AsyncEngine):
+        raise SlackNotConfigured("OAuth installs need the core's database")
+    try:
+        return slack_oauth(
+            engine,
+            client_id=str(settings.slack_client_id),
+            client_secret=_secret(settings.slack_client_secret),
+            make_client=make_client,
+            api_url=settings.slack_api_url,
+            token_key=_secret(settings.slack_token_key) or None,
+            scopes=BOT_SCOPES,
+        )
+    except TokenKeyError as error:
+        raise SlackNotConfigured(str(error)) from None
 
 
 async def serve_http(

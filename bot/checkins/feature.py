@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -130,6 +131,20 @@ class CheckinFeature(FeatureBase):
                 )
                 .values(**values)
             )
+
+    async def sweep(self, session: AsyncSession, now: datetime) -> int:
+        """Check-in weeks (answers, hours, reasons) older than the operator's
+        `MENTORBOT_CHECKIN_RETENTION_MONTHS`; with it unset they are kept."""
+        months = self.context.settings.checkin_retention_months
+        if months is None:
+            return 0
+        cutoff = now - relativedelta(months=months)
+        result = await session.execute(
+            delete(CheckinWeek)
+            .where(CheckinWeek.occurrence < cutoff)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def export_member(self, session: AsyncSession, member: MemberInfo) -> JSON:
         checkin = await session.scalar(select(Checkin).where(Checkin.member_id == member.id))

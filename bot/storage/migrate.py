@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import bot.storage.installations  # noqa: F401  (registers Slack's install tables on Base)
 import migrations
 
 
@@ -49,6 +50,12 @@ async def upgrade(engine: AsyncEngine) -> list[str]:
         applied = await connection.run_sync(_upgrade)
         await connection.commit()
     return applied
+
+
+async def pending(engine: AsyncEngine) -> list[str]:
+    """The revisions `upgrade` would apply (read-only tools refuse an old schema instead)."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(_pending)
 
 
 def head() -> str:

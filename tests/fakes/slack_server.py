@@ -7,21 +7,30 @@ and `files.completeUploadExternal` shares them in a channel; `shared_files` is w
 The real slack_sdk/slack_bolt clients talk to it over HTTP and a websocket, so tests exercise the
 same wire formats as production. Every call is recorded; tests wait for calls with a deadline
 (never a sleep) and can inject 429s (with `Retry-After`), 5xx and Slack error codes per method.
+
+Several workspaces (`team`), each with its own bot tokens: the OAuth install (`authorize_url`
+plays the member's browser on Slack's authorize page and redirects with a one-time code),
+`oauth.v2.access` for a code or a refresh token (with `token_lifetime`, tokens expire and come
+with refresh tokens, each refresh token good once), `auth.test` per token, and every Web API
+call checked against the token it carries: `invalid_auth` for an unknown one, `token_expired`
+and `token_revoked` (`revoke(team)`) as Slack answers them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import math
 import mimetypes
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import WSMsgType, web
 
@@ -31,6 +40,9 @@ BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0BOT"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fake-client-secret"
+APP_ID = "A0FAKE"
 RESPOND = "respond"  # the fault key for response_url posts
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 
@@ -70,6 +82,26 @@ class SlackFile:
 
 
 @dataclass
+class Team:
+    """A workspace on the fake: its name and its bot user."""
+
+    team_id: str
+    name: str
+    bot_user_id: str = BOT_USER_ID
+
+
+@dataclass
+class Token:
+    """A token Slack issued: whose, until when (`None`: never expires), and whether revoked."""
+
+    team_id: str
+    kind: str = "bot"  # or "refresh"
+    expires_at: float | None = None
+    revoked: bool = False
+    used: bool = False  # a refresh token is good once
+
+
+@dataclass
 class Fault:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -95,6 +127,11 @@ class FakeSlack:
         self._rate: GlobalRate | None = None
         self.rate_limited = 0  # 429s sent because calls came faster than `limit_rate` allows
         self.accepted: list[Call] = []  # calls answered ok: true
+        self.teams: dict[str, Team] = {TEAM_ID: Team(TEAM_ID, "Fake")}
+        self.tokens: dict[str, Token] = {BOT_TOKEN: Token(TEAM_ID)}
+        self.codes: dict[str, str] = {}  # one-time OAuth code -> team
+        self.redirect_url = ""  # the app's configured redirect URL (its manifest's)
+        self.token_lifetime: int | None = None  # seconds; None: tokens do not expire
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -105,6 +142,7 @@ class FakeSlack:
         app.router.add_post("/respond/{name}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link/", self.socket.handle)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -157,6 +195,40 @@ class FakeSlack:
         """Give `users.info` a specific profile for `user_id`."""
         self.users[user_id] = _user(user_id, tz, **extra)
 
+    def team(self, team_id: str, name: str = "", *, bot_user_id: str = BOT_USER_ID) -> Team:
+        """Another workspace the app can be installed in."""
+        self.teams[team_id] = Team(team_id, name or team_id, bot_user_id)
+        return self.teams[team_id]
+
+    def revoke(self, team_id: str) -> None:
+        """The workspace's admin removed the app: its tokens answer `token_revoked`."""
+        for token in self.tokens.values():
+            if token.team_id == team_id:
+                token.revoked = True
+
+    def expire(self, token: str) -> None:
+        """Make an issued token expired now."""
+        self.tokens[token].expires_at = time.time() - 1
+
+    def bot_tokens(self, team_id: str) -> list[str]:
+        """The bot tokens issued for a workspace, oldest first."""
+        return [
+            t for t, info in self.tokens.items() if info.team_id == team_id and info.kind == "bot"
+        ]
+
+    def issue(self, team_id: str) -> dict[str, Any]:
+        """A new bot token (and, when tokens expire, a refresh token) for a workspace."""
+        n = next(self._ids)
+        token = f"xoxb-{team_id.lower()}-{n:04d}"
+        answer: dict[str, Any] = {"access_token": token, "token_type": "bot"}
+        self.tokens[token] = Token(team_id)
+        if self.token_lifetime is not None:
+            refresh = f"xoxe-1-{team_id.lower()}-{n:04d}"
+            self.tokens[token].expires_at = time.time() + self.token_lifetime
+            self.tokens[refresh] = Token(team_id, kind="refresh")
+            answer.update(refresh_token=refresh, expires_in=self.token_lifetime)
+        return answer
+
     # -- what tests observe ----------------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[Call]:
@@ -201,6 +273,9 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await _params(request)
         auth = request.headers.get("Authorization", "")
+        if auth.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+            params.update(zip(("client_id", "client_secret"), _basic(auth), strict=False))
+            auth = ""
         token = auth.removeprefix("Bearer ") if auth else params.pop("token", None)
         self.calls.append(Call(method, params, token))
         await self.notify()
@@ -220,28 +295,91 @@ class FakeSlack:
                     headers=fault.headers,
                 )
             return web.json_response({"ok": False, "error": fault.error})
-        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
-        if token != expected:
-            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method == "oauth.v2.access":
+            answer = self._oauth_access(params)
+            if answer.get("ok"):
+                self.accepted.append(self.calls[-1])
+            return web.json_response(answer)
+        if method == "apps.connections.open":
+            refused = None if token == APP_TOKEN else "invalid_auth"
+        else:
+            refused = self._refused(token)
+        if refused is not None:
+            return web.json_response({"ok": False, "error": refused})
         self.accepted.append(self.calls[-1])
-        return web.json_response({"ok": True, **self._answer(method, params)})
+        team = self.teams[self.tokens[token].team_id] if token in self.tokens else None
+        return web.json_response({"ok": True, **self._answer(method, params, team)})
 
-    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _refused(self, token: str | None) -> str | None:
+        """Slack's error for a bot token it will not take, or None."""
+        found = self.tokens.get(token or "")
+        if found is None or found.kind != "bot":
+            return "invalid_auth"
+        if found.revoked:
+            return "token_revoked"
+        if found.expires_at is not None and found.expires_at <= time.time():
+            return "token_expired"
+        return None
+
+    def _oauth_access(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`oauth.v2.access`: a code from the authorize page, or a refresh token, for a token."""
+        if (params.get("client_id"), params.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
+            return {"ok": False, "error": "invalid_client_id"}
+        if params.get("grant_type") == "refresh_token":
+            refresh = self.tokens.get(str(params.get("refresh_token")))
+            if refresh is None or refresh.kind != "refresh" or refresh.revoked or refresh.used:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            refresh.used = True
+            team = self.teams[refresh.team_id]
+            return {"ok": True, "app_id": APP_ID, **self.issue(team.team_id)}
+        team_id = self.codes.pop(str(params.get("code")), None)
+        if team_id is None:
+            return {"ok": False, "error": "invalid_code"}
+        team = self.teams[team_id]
+        return {
+            "ok": True,
+            "app_id": APP_ID,
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write,im:write,users:read",
+            "bot_user_id": team.bot_user_id,
+            "team": {"id": team.team_id, "name": team.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            **self.issue(team.team_id),
+        }
+
+    async def _authorize(self, request: web.Request) -> web.Response:
+        """Slack's authorize page, approved at once: back to the app with a one-time code."""
+        query = request.query
+        if query.get("client_id") != CLIENT_ID:
+            return web.Response(status=400, text="invalid_client_id")
+        team_id = query.get("team") or TEAM_ID
+        if team_id not in self.teams:
+            return web.Response(status=404, text="unknown team")
+        code = f"code-{team_id}-{next(self._ids)}"
+        self.codes[code] = team_id
+        target = query.get("redirect_uri") or self.redirect_url
+        location = f"{target}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+        return web.Response(status=302, headers={"Location": location})
+
+    def _answer(self, method: str, params: dict[str, Any], team: Team | None) -> dict[str, Any]:
         n = next(self._ids)
+        team = team or self.teams[TEAM_ID]
         if method == "auth.test":
             return {
                 "url": "https://fake.invalid/",
-                "team": "Fake",
+                "team": team.name,
                 "user": "mentorbot",
-                "team_id": TEAM_ID,
-                "user_id": BOT_USER_ID,
-                "bot_id": "B0BOT",
+                "team_id": team.team_id,
+                "user_id": team.bot_user_id,
+                "bot_id": "B0" + team.team_id,
             }
         if method == "apps.connections.open":
             return {"url": f"ws://127.0.0.1:{self.port}/link/?ticket={n}"}
         if method == "users.info":
             user_id = str(params.get("user"))
-            return {"user": self.users.get(user_id) or _user(user_id, self.default_tz)}
+            found = self.users.get(user_id) or _user(user_id, self.default_tz)
+            return {"user": {**found, "team_id": team.team_id}}
         if method == "conversations.open":
             return {"channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
         if method == "chat.postMessage":
@@ -412,6 +550,11 @@ def _user(user_id: str, tz: str | None, **extra: Any) -> dict[str, Any]:
         user.update(tz=tz, tz_label=tz, tz_offset=0)
     user.update(extra)
     return user
+
+
+def _basic(header: str) -> list[str]:
+    """The user and password of an HTTP Basic `Authorization` header."""
+    return base64.b64decode(header.removeprefix("Basic ")).decode().split(":", 1)
 
 
 def _permalink(channel: object, ts: str) -> str:

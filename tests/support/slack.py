@@ -189,18 +189,20 @@ class SlackDriver:
 
     # -- what members do -------------------------------------------------------------------------
 
-    async def command(self, text: str, *, user: str = MEMBER, channel: str = CHANNEL) -> Exchange:
-        payload = self.command_payload(text, user=user, channel=channel)
+    async def command(
+        self, text: str, *, user: str = MEMBER, channel: str = CHANNEL, team: str = TEAM_ID
+    ) -> Exchange:
+        payload = self.command_payload(text, user=user, channel=channel, team=team)
         ack = await self.send("command", payload)
         return Exchange(ack, payload["response_url"].rsplit("/", 1)[1], self.fake)
 
     def command_payload(
-        self, text: str, *, user: str = MEMBER, channel: str = CHANNEL
+        self, text: str, *, user: str = MEMBER, channel: str = CHANNEL, team: str = TEAM_ID
     ) -> dict[str, Any]:
         name = self.new_name("cmd")
         return {
             "token": "legacy",
-            "team_id": TEAM_ID,
+            "team_id": team,
             "team_domain": "fake",
             "channel_id": channel,
             "channel_name": "directmessage" if channel.startswith("D") else "general",
@@ -324,6 +326,21 @@ class SlackDriver:
                 **_who(user),
             },
             wait=wait,
+        )
+
+    async def event(self, event: dict[str, Any], *, team: str = TEAM_ID) -> Ack:
+        """An Events API callback from a workspace (`app_uninstalled`, `tokens_revoked`, ...)."""
+        return await self.send(
+            "event",
+            {
+                "token": "legacy",
+                "team_id": team,
+                "api_app_id": "A0FAKE",
+                "type": "event_callback",
+                "event_id": self.new_name("Ev"),
+                "event_time": int(time.time()),
+                "event": {"event_ts": "1.5", **event},
+            },
         )
 
     async def open_home(self, *, user: str = MEMBER, tab: str = "home") -> Ack:

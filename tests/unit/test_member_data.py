@@ -30,7 +30,15 @@ async def test_export_has_every_feature_part(core: Core) -> None:
     mine = await core.export_member(actor("you"))
     bobs = await core.export_member(actor("bob"))
 
-    assert list(mine) == ["profile", "reminders", "resources", "rolefit", "checkins", "help"]
+    assert list(mine) == [
+        "profile",
+        "privacy",
+        "reminders",
+        "resources",
+        "rolefit",
+        "checkins",
+        "help",
+    ]
     assert mine["profile"]["time_zone"] == "Europe/Berlin"
     assert mine["profile"]["user_id"] == "you"
     reminders = mine["reminders"]["reminders"]
@@ -42,7 +50,7 @@ async def test_export_has_every_feature_part(core: Core) -> None:
     assert len(bobs["reminders"]["deliveries"]) == 2  # his own, and yours he joined
 
 
-async def test_delete_removes_one_member_and_every_delivery_of_their_reminders(
+async def test_delete_removes_one_member_and_hands_their_shared_reminder_to_its_follower(
     core: Core,
 ) -> None:
     await a_shared_reminder(core)
@@ -50,16 +58,30 @@ async def test_delete_removes_one_member_and_every_delivery_of_their_reminders(
 
     removed = await core.delete_member(actor("you"))
 
-    # the member row goes last
-    assert list(removed) == ["help", "checkins", "rolefit", "resources", "reminders", "profile"]
-    assert removed["reminders"] == 3  # your reminder, its DM to you and its DM to bob
+    # the core's rows (privacy) just before the member row, which goes last
+    assert list(removed) == [
+        "help",
+        "checkins",
+        "rolefit",
+        "resources",
+        "reminders",
+        "privacy",
+        "profile",
+    ]
+    assert removed["reminders"] == 2  # your reminder and its DM to you; bob's DM moved to his copy
     assert removed["profile"] == 1
     async with core.sessions() as session:
         users = (await session.scalars(select(Member.user_id))).all()
-        texts = (await session.scalars(select(Reminder.text))).all()
+        owned = (
+            await session.execute(
+                select(Member.user_id, Reminder.text, Reminder.shared)
+                .join(Member, Member.id == Reminder.owner_id)
+                .order_by(Reminder.id)
+            )
+        ).all()
     assert users == ["bob"]
-    assert texts == ["bob's own"]
-    assert await count(core, Delivery) == 1  # bob's own reminder is still coming
+    assert [tuple(row) for row in owned] == [("bob", "bob's own", True), ("bob", "stand up", False)]
+    assert await count(core, Delivery) == 2  # bob's own, and his copy of "stand up", still coming
     assert await count(core, ReminderFollower) == 0
     again = await core.export_member(actor("you"))  # a newcomer now: nothing is left
     assert again["reminders"] == {"reminders": [], "following": [], "deliveries": []}

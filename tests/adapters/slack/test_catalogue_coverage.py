@@ -17,6 +17,7 @@ SCENARIOS = {
         "rolefit": "test_rolefit",
         "roles": "test_rolefit",
         "checkin": "test_checkin",
+        "mydata": "test_mydata",
     },
     "actions": {
         "rem.cancel": "test_button_cancel",
@@ -59,6 +60,10 @@ SCENARIOS = {
         "ck.fix": "test_checkin",
         "ck.blocker": "test_checkin",
         "ck.history": "test_checkin",
+        "mydata.export": "test_mydata",
+        "mydata.ask": "test_mydata",
+        "mydata.delete": "test_mydata",
+        "mydata.keep": "test_mydata",
     },
     "forms": {
         "rem.edit": "test_button_edit_modal",

@@ -74,3 +74,17 @@ def test_the_manifest_needs_no_core_and_no_database() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert {"remind", "reminders", "timezone", "help"} <= set(done.stdout.strip().split(" · "))
+
+
+def test_oauth_manifest_has_the_redirect_url_and_the_uninstall_events() -> None:
+    app = manifest(False, "https://bot.example.org/", oauth=True)
+
+    assert app["oauth_config"]["redirect_urls"] == ["https://bot.example.org/slack/oauth_redirect"]
+    assert app["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
+    assert app["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
+    with pytest.raises(ValueError, match="HTTP mode"):
+        manifest(True, None, oauth=True)

@@ -11,7 +11,7 @@ from adapters.slack.messenger import web_client
 from adapters.slack.setup import SlackNotConfigured, run_slack, slack_running
 from bot.app import Core
 from tests.conftest import make_settings
-from tests.fakes.slack_server import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.fakes.slack_server import APP_TOKEN, BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, FakeSlack
 from tests.support.network import NonLoopbackTraffic
 from tests.support.slack import FAST, SIGNING_SECRET, slack_settings
 
@@ -47,13 +47,31 @@ async def test_run_slack_serves_until_cancelled(core: Core, fake_slack: FakeSlac
     [
         ({}, "MENTORBOT_SLACK_BOT_TOKEN"),
         ({"slack_bot_token": BOT_TOKEN}, "MENTORBOT_SLACK_APP_TOKEN"),
+        (
+            {"slack_bot_token": BOT_TOKEN, "slack_client_id": CLIENT_ID},
+            "either MENTORBOT_SLACK_BOT_TOKEN .* not both",
+        ),
+        ({"slack_client_id": CLIENT_ID}, "MENTORBOT_SLACK_CLIENT_SECRET"),
+        (
+            {"slack_client_id": CLIENT_ID, "slack_client_secret": CLIENT_SECRET},
+            "HTTP mode: set MENTORBOT_SLACK_SIGNING_SECRET",
+        ),
+        (
+            {
+                "slack_client_id": CLIENT_ID,
+                "slack_client_secret": CLIENT_SECRET,
+                "slack_signing_secret": SIGNING_SECRET,
+                "slack_token_key": "not-a-fernet-key",
+            },
+            "MENTORBOT_SLACK_TOKEN_KEY must be Fernet keys",
+        ),
     ],
 )
 async def test_unusable_settings_say_what_is_missing(
     core: Core, tokens: dict[str, str], missing: str
 ) -> None:
     with pytest.raises(SlackNotConfigured, match=missing):
-        async with slack_running(core, make_settings("sqlite+aiosqlite://", **tokens)):
+        async with slack_running(core, make_settings(core.settings.database_url, **tokens)):
             pass
 
 
