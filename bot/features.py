@@ -108,6 +108,7 @@ def feature_list() -> tuple[FeatureFactory, ...]:
     row), so a member's data is deleted in reverse order. Imported inside the function because
     the features themselves import this module.
     """
+    from bot.admin.feature import AdminFeature
     from bot.checkins.feature import CheckinFeature
     from bot.help import HelpFeature
     from bot.privacy.feature import PrivacyFeature
@@ -123,6 +124,7 @@ def feature_list() -> tuple[FeatureFactory, ...]:
         ResourceFeature,
         RolefitFeature,
         CheckinFeature,
+        AdminFeature,
         HelpFeature,
     )
 

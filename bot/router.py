@@ -2,8 +2,8 @@
 
 Built explicitly from the feature list (`bot.features`; nothing registers itself on import), and
 it is also the command catalogue the adapters read to publish slash commands, options and help.
-`Router.handle` routes one event and enforces `CommandSpec.admin_only`, so no handler has to
-remember the check.
+`Router.handle` routes one event and enforces `CommandSpec.admin_only` (and `admin_only` on
+buttons and forms), so no handler has to remember the check.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ class MessageActionSpec:
     label: str
 
 
+ADMINS_ONLY = "⚠️ Only community admins can do that."
 _TRUE = frozenset({"1", "true", "yes", "y", "on"})
 
 
@@ -133,21 +134,28 @@ class Router:
     message_actions: dict[str, tuple[MessageActionSpec, CommandHandler]] = field(
         default_factory=dict
     )
+    # Buttons and forms only admins may use: refused here, so a forged value or a form submitted
+    # by someone else never reaches the handler.
+    admin_only: set[str] = field(default_factory=set)
 
     def command(self, spec: CommandSpec, handler: CommandHandler) -> None:
         if spec.name in self.commands or spec.name in self.message_actions:
             raise ValueError(f"command {spec.name!r} is registered twice")
         self.commands[spec.name] = (spec, handler)
 
-    def action(self, action_id: str, handler: ActionHandler) -> None:
+    def action(self, action_id: str, handler: ActionHandler, *, admin_only: bool = False) -> None:
         if action_id in self.actions:
             raise ValueError(f"action {action_id!r} is registered twice")
         self.actions[action_id] = handler
+        if admin_only:
+            self.admin_only.add(f"action:{action_id}")
 
-    def form(self, form_id: str, handler: FormHandler) -> None:
+    def form(self, form_id: str, handler: FormHandler, *, admin_only: bool = False) -> None:
         if form_id in self.forms:
             raise ValueError(f"form {form_id!r} is registered twice")
         self.forms[form_id] = handler
+        if admin_only:
+            self.admin_only.add(f"form:{form_id}")
 
     def autocomplete(self, command: str, option: str, handler: AutocompleteHandler) -> None:
         if (command, option) in self.completions:
@@ -192,11 +200,15 @@ class Router:
                 action = self.actions.get(action_id)
                 if action is None:
                     return reply("⚠️ That button no longer does anything; try `/help`.")
+                if f"action:{action_id}" in self.admin_only and not event.actor.is_admin:
+                    return reply(ADMINS_ONLY)
                 return await action(event)
             case FormSubmitted(form_id=form_id):
                 form = self.forms.get(form_id)
                 if form is None:
                     return reply("⚠️ That form has expired; please start again.")
+                if f"form:{form_id}" in self.admin_only and not event.actor.is_admin:
+                    return reply(ADMINS_ONLY)
                 return await form(event)
             case Autocomplete(command=command, option=option):
                 completer = self.completions.get((command, option))

@@ -11,6 +11,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import bot.admin.tables  # noqa: F401  (registers the workspace settings tables on Base)
 import bot.privacy.tables  # noqa: F401  (registers the erasure audit on Base)
 import bot.resources.tables  # noqa: F401  (registers the library's tables on Base)
 import bot.storage.installations  # noqa: F401  (Slack's OAuth installs)

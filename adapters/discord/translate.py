@@ -2,7 +2,8 @@
 
 A member is the same person in every server and in the bot's DMs (Discord user ids are global),
 so `Actor.workspace_id` is the bot's application id, not the guild: reminders and the time zone
-follow the member everywhere. The workspace's admins are the application's owners.
+follow the member everywhere. The workspace's admins are the application's owners and members
+with the Manage Server permission where they act.
 """
 
 from __future__ import annotations
@@ -78,9 +79,21 @@ def actor(interaction: discord.Interaction[Any], scope: Scope) -> Actor:
         workspace_id=scope.workspace_id,
         user_id=str(user.id),
         display_name=user.display_name,
-        is_admin=user.id in scope.admin_ids,
+        is_admin=user.id in scope.admin_ids or manages_server(interaction),
         locale=str(interaction.locale),
     )
+
+
+def manages_server(interaction: discord.Interaction[Any]) -> bool:
+    """Members with Manage Server (or Administrator) where they act administer mentorbot too.
+
+    Read from the interaction's own member permissions (Discord resolves them per channel), so
+    no member cache or privileged intent is needed; in a DM nobody manages a server.
+    """
+    if interaction.guild_id is None:
+        return False
+    permissions = interaction.permissions
+    return bool(permissions.manage_guild or permissions.administrator)
 
 
 def place(interaction: discord.Interaction[Any]) -> Place:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import markup, paging
+from bot.admin.service import record_change
 from bot.chat import (
     ActionClicked,
     Actor,
@@ -273,6 +274,7 @@ class CheckinCommands:
                 await session.execute(
                     delete(CheckinChannel).where(CheckinChannel.workspace_id == member.workspace_id)
                 )
+                await record_change(session, member, ("digest channel",), self.context.clock.now())
                 return reply("The weekly check-in digest is off.")
             if event.place.is_dm:
                 return reply("⚠️ Use `/checkin channel` in the channel the digest should go to.")
@@ -292,6 +294,7 @@ class CheckinCommands:
             row.digest_weekday = weekday
             row.digest_hour = hour
             row.updated_at = self.context.clock.now()
+            await record_change(session, member, ("digest channel", "digest time"), row.updated_at)
         day = first.astimezone(tz).strftime("%A")
         return reply(
             f"📣 The weekly check-in digest will be posted here every {day} at {hour:02d}:00 "

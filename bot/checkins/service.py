@@ -245,10 +245,14 @@ class Checkins:
         self, session: AsyncSession, member: MemberInfo, week_id: int
     ) -> tuple[CheckinWeek, Checkin]:
         """The member's own week, if it can still be answered or changed."""
-        week = await session.get(CheckinWeek, week_id)
-        if week is None or week.member_id != member.id:
+        week = await session.scalar(
+            select(CheckinWeek).where(CheckinWeek.id == week_id, CheckinWeek.member_id == member.id)
+        )
+        if week is None:
             raise CheckinProblem(NOT_YOURS)
-        checkin = await session.get(Checkin, week.checkin_id)
+        checkin = await session.scalar(
+            select(Checkin).where(Checkin.id == week.checkin_id, Checkin.member_id == member.id)
+        )
         assert checkin is not None
         closes = next_occurrence(
             checkin.rule, first=checkin.first_at, after=week.occurrence, tz=member.tz

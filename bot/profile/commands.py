@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import markup
+from bot.admin.service import record_change
 from bot.chat import (
     ActionClicked,
     Autocomplete,
@@ -118,6 +119,7 @@ class ProfileCommands:
             moved = await self.context.profiles.set_workspace_zone(
                 session, member.workspace_id, match.name
             )
+            await record_change(session, member, ("default zone",), now)
             return reply(
                 f"🌍 This community's default time zone is now **{match.label}**."
                 + _moved(moved, yours=False)

@@ -40,6 +40,9 @@ from bot.time.describe import describe_rule
 from bot.time.timeparse import ParsedWhen, TimeParseError, parse_when
 from bot.time.zones import get_zone
 
+KEPT_PRIVATE = (
+    "🔒 This community's admins keep reminders set in channels private, so only you see this one."
+)
 EXAMPLES = "`/remind in 5 days check the thread` or `/remind every monday 9am review goals`"
 NO_TEXT = (
     "What should I remind you about? Put it after the time, like "
@@ -198,8 +201,11 @@ class ReminderCommands:
                 shared=in_channel,
                 source_link=source.link or None,
                 source_excerpt=source.excerpt or None,
+                by_admin=event.actor.is_admin,
             )
             view = await self.reminders.create(session, member, new)
+            # The workspace's channel rule may have kept a channel reminder private.
+            kept_private, in_channel = in_channel and not view.shared, view.shared
             if picked is not None:
                 await self.flows.finish(session, picked)
         self.context.wake_queue(parsed.at)
@@ -211,6 +217,8 @@ class ReminderCommands:
             understood=parsed.understood,
             note=parsed.note,
         )
+        if kept_private:
+            confirmation = replace(confirmation, text=f"{confirmation.text}\n{KEPT_PRIVATE}")
         return Response(replies=(confirmation, *_first_contact(member)))
 
     async def remind_message(self, event: Invocation) -> Response:

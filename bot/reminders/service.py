@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Boolean, Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.admin.service import limit_for_workspace, shared_in_channel
 from bot.errors import Problem
 from bot.paging import Page, paginate
 from bot.profile.service import MemberInfo, ZoneChange
@@ -62,15 +63,25 @@ NEW_COLUMNS = (
     "source_excerpt",
     "created_at",
 )
+WORKSPACE = bindparam("workspace_id", type_=REMINDERS.c.workspace_id.type)
+# The workspace's own settings (its admins') decide, in the same statement: a reminder asked to
+# be shared in a channel is shared only if the channel rule lets this member, and the limit is
+# the workspace's, within the operator's maximum.
+NEW_VALUES = [
+    shared_in_channel(WORKSPACE, bindparam("shared", type_=Boolean), bindparam("is_admin"))
+    if name == "shared"
+    else bindparam(name, type_=REMINDERS.c[name].type)
+    for name in NEW_COLUMNS
+]
 INSERT_UNDER_LIMIT = (
     insert(REMINDERS)
     .from_select(
         NEW_COLUMNS,
-        select(*(bindparam(name, type_=REMINDERS.c[name].type) for name in NEW_COLUMNS)).where(
-            ACTIVE_COUNT.scalar_subquery() < bindparam("limit")
+        select(*NEW_VALUES).where(
+            ACTIVE_COUNT.scalar_subquery() < limit_for_workspace(WORKSPACE, bindparam("limit"))
         ),
     )
-    .returning(REMINDERS.c.id)
+    .returning(REMINDERS.c.id, REMINDERS.c.shared)
 )
 INSERT_DELIVERY = insert(cast(Table, Delivery.__table__))
 
@@ -105,6 +116,7 @@ class NewReminder:
     shared: bool
     source_link: str | None = None
     source_excerpt: str | None = None
+    by_admin: bool = False  # whether the workspace's channel rule lets `shared` stand
 
 
 class Reminders:
@@ -121,7 +133,7 @@ class Reminders:
         now = self.now()
         # One statement checks the limit and inserts (race-free, and one round trip fewer on
         # the busiest command's hot path); Core statements, not ORM objects, for the same reason.
-        reminder_id = await session.scalar(
+        inserted = await session.execute(
             INSERT_UNDER_LIMIT,
             {
                 "workspace_id": member.workspace_id,
@@ -137,15 +149,17 @@ class Reminders:
                 "source_excerpt": new.source_excerpt,
                 "created_at": now,
                 "limit": self.max_active,
+                "is_admin": new.by_admin,
             },
         )
-        if reminder_id is None:
+        row = inserted.first()
+        if row is None:
             active = await session.scalar(ACTIVE_COUNT, {"owner_id": member.id})
             raise ReminderProblem(
                 f"You already have {active} active reminders, the most this community allows. "
                 "Cancel some with `/reminders` first."
             )
-        assert reminder_id is not None
+        reminder_id, shared = int(row[0]), bool(row[1])
         await session.execute(
             INSERT_DELIVERY,
             reminder_row(member.workspace_id, member.platform, reminder_id, member.id, new.at),
@@ -159,7 +173,7 @@ class Reminders:
             is_owner=True,
             owner_user_id=member.user_id,
             followers=0,
-            shared=new.shared,
+            shared=shared,
             source_link=new.source_link,
             source_excerpt=new.source_excerpt,
             owner_tz=member.tz_name,
@@ -417,17 +431,26 @@ class Reminders:
     async def delivery_for(
         self, session: AsyncSession, delivery_id: int, member: MemberInfo
     ) -> tuple[Delivery, Reminder]:
-        """A delivered message's row, only if it was delivered to `member` (owner-only buttons)."""
-        delivery = await session.get(Delivery, delivery_id)
-        if (
-            delivery is None
-            or delivery.workspace_id != member.workspace_id
-            or delivery.family != FAMILY
-        ):
+        """A delivered message's row, only if it was delivered to `member` (owner-only buttons).
+
+        The id comes from a button, so it is looked up within the member's workspace only.
+        """
+        delivery = await session.scalar(
+            select(Delivery).where(
+                Delivery.id == delivery_id,
+                Delivery.workspace_id == member.workspace_id,
+                Delivery.family == FAMILY,
+            )
+        )
+        if delivery is None:
             raise ReminderProblem("I can't find that reminder any more.")
         if delivery.member_id != member.id:
             raise ReminderProblem("Those buttons belong to the person who got this reminder.")
-        reminder = await session.get(Reminder, delivery.subject_id)
+        reminder = await session.scalar(
+            select(Reminder).where(
+                Reminder.id == delivery.subject_id, Reminder.workspace_id == member.workspace_id
+            )
+        )
         if reminder is None:
             raise ReminderProblem("I can't find that reminder any more.")
         return delivery, reminder
@@ -459,8 +482,13 @@ class Reminders:
         return reminder.text
 
     async def _get(self, session: AsyncSession, reminder_id: int, member: MemberInfo) -> Reminder:
-        reminder = await session.get(Reminder, reminder_id)
-        if reminder is None or reminder.workspace_id != member.workspace_id:
+        """A reminder of the member's workspace (the id comes from a button or a form)."""
+        reminder = await session.scalar(
+            select(Reminder).where(
+                Reminder.id == reminder_id, Reminder.workspace_id == member.workspace_id
+            )
+        )
+        if reminder is None:
             raise ReminderProblem("I can't find that reminder any more.")
         return reminder
 
@@ -488,7 +516,7 @@ class Reminders:
             await session.execute(
                 select(Member.user_id, Member.tz, Workspace.default_tz)
                 .join(Workspace, Workspace.id == Member.workspace_id)
-                .where(Member.id == reminder.owner_id)
+                .where(Member.id == reminder.owner_id, Member.workspace_id == reminder.workspace_id)
             )
         ).one_or_none()
         owner_user, owner_tz, workspace_tz = owner or ("", None, None)

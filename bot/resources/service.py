@@ -305,8 +305,15 @@ class ResourceLibrary:
     ) -> ResourceSuggestion:
         """A pending suggestion of the member's workspace (a forged or decided id finds none)."""
         suggestion_id = parse_id(value)
-        row = await session.get(ResourceSuggestion, suggestion_id) if suggestion_id else None
-        if row is None or row.workspace_id != member.workspace_id:
+        row = None
+        if suggestion_id is not None:
+            row = await session.scalar(
+                select(ResourceSuggestion).where(
+                    ResourceSuggestion.id == suggestion_id,
+                    ResourceSuggestion.workspace_id == member.workspace_id,
+                )
+            )
+        if row is None:
             raise ResourceProblem("I can't find that suggestion any more.")
         if row.status != "pending":
             raise ResourceProblem(f"That suggestion was already {row.status}.")

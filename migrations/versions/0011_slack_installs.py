@@ -1,7 +1,7 @@
 """slack installs: OAuth installations, bot tokens and OAuth states
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30 14:57:15.156512
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,7 @@ async def test_export_has_every_feature_part(core: Core) -> None:
         "resources",
         "rolefit",
         "checkins",
+        "admin",
         "help",
     ]
     assert mine["profile"]["time_zone"] == "Europe/Berlin"
@@ -61,6 +62,7 @@ async def test_delete_removes_one_member_and_hands_their_shared_reminder_to_its_
     # the core's rows (privacy) just before the member row, which goes last
     assert list(removed) == [
         "help",
+        "admin",
         "checkins",
         "rolefit",
         "resources",

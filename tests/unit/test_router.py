@@ -46,6 +46,31 @@ async def test_admin_only_commands_refuse_members_with_a_private_reply() -> None
     assert [r.text for r in (await router.handle(Invocation("hello", {}, MEMBER, HERE))).replies]
 
 
+async def test_admin_only_buttons_and_forms_refuse_members_before_the_handler() -> None:
+    called: list[object] = []
+
+    async def handler(event: object) -> Response:
+        called.append(event)
+        return reply("done")
+
+    router = Router()
+    router.action("audit.page", handler, admin_only=True)
+    router.form("audit.edit", handler, admin_only=True)
+    router.action("hello.wave", handler)
+    for event in (
+        ActionClicked("audit.page", "2", MEMBER, HERE),
+        FormSubmitted("audit.edit", {"note": "x"}, MEMBER, HERE),
+    ):
+        refused = await router.handle(event)
+        assert [r.text for r in refused.replies] == ["⚠️ Only community admins can do that."]
+        assert refused.replies[0].private
+    assert called == []
+    await router.handle(ActionClicked("audit.page", "2", ADMIN, HERE))
+    await router.handle(FormSubmitted("audit.edit", {"note": "x"}, ADMIN, HERE))
+    await router.handle(ActionClicked("hello.wave", "", MEMBER, HERE))
+    assert len(called) == 3
+
+
 def test_members_see_only_the_commands_they_may_use() -> None:
     router = a_router()
     assert [spec.name for spec in router.visible_to(MEMBER)] == ["hello"]

@@ -17,6 +17,7 @@ SCENARIOS = {
         "rolefit": "test_rolefit",
         "roles": "test_rolefit",
         "checkin": "test_checkin",
+        "admin": "test_admin_settings",
         "mydata": "test_mydata",
     },
     "actions": {
@@ -60,6 +61,8 @@ SCENARIOS = {
         "ck.fix": "test_checkin",
         "ck.blocker": "test_checkin",
         "ck.history": "test_checkin",
+        "adm.edit": "test_admin_settings",
+        "adm.fix": "test_admin_settings",
         "mydata.export": "test_mydata",
         "mydata.ask": "test_mydata",
         "mydata.delete": "test_mydata",
@@ -74,6 +77,7 @@ SCENARIOS = {
         "ck.setup": "test_checkin",
         "ck.answer": "test_checkin",
         "ck.skip": "test_checkin",
+        "adm.settings": "test_admin_settings",
     },
     "message actions": {"remind-message": "test_message_shortcut"},
 }

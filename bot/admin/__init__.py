@@ -1,0 +1,1 @@
+"""Per-workspace settings that a community's admins change themselves (`/admin settings`)."""
