@@ -109,6 +109,7 @@ class Core:
             late_after=settings.late_notice_seconds,
             batch=claim_size(settings),
             stuck_after=settings.stuck_after_seconds,
+            senders=settings.send_concurrency,
         )
         self.context = Context(
             settings=settings,

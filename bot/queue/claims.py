@@ -41,8 +41,9 @@ class Claims:
         self.default_tz = default_tz
         self.batch = batch
 
-    async def claim(self, now: datetime, platforms: Sequence[str]) -> list[int]:
-        """Claim up to `batch` due rows in one statement and run their kinds' `prepare`."""
+    async def claim(self, now: datetime, platforms: Sequence[str]) -> list[Due]:
+        """Claim up to `batch` due rows in one statement, run their kinds' `prepare`, and read
+        their destinations, in one transaction; the rows come back in due order."""
         if not platforms:
             return []
         async with self.sessions.begin() as session:
@@ -73,68 +74,72 @@ class Claims:
                 kind = self.kinds.get(name)
                 if kind is not None and kind.prepare is not None:
                     await kind.prepare(session, group, now)
-            return [claim.id for claim in claims]
+            return await self._destinations(session, [claim.id for claim in claims])
 
-    async def compose(self, ids: Sequence[int]) -> tuple[list[Due], dict[int, Reply | Outcome]]:
-        """The claimed rows in due order with their destinations, and each one's message
-        composed through its kind (one call per kind), or the outcome that replaces it."""
-        async with self.sessions() as session:
-            rows = await session.execute(
-                select(
-                    Delivery.id,
-                    Delivery.kind,
-                    Delivery.subject_id,
-                    Delivery.occurrence,
-                    Delivery.platform,
-                    Workspace.external_id,
-                    Delivery.member_id,
-                    Member.user_id,
-                    Delivery.channel_id,
-                    Member.tz,
-                    Workspace.default_tz,
-                    Delivery.recoveries,
-                    Member.dm_channel_id,
-                )
-                .join(Workspace, Workspace.id == Delivery.workspace_id)
-                .outerjoin(Member, Member.id == Delivery.member_id)
-                .where(Delivery.id.in_(ids))
-                .order_by(Delivery.due_at, Delivery.id)
+    async def _destinations(self, session: AsyncSession, ids: Sequence[int]) -> list[Due]:
+        if not ids:
+            return []
+        rows = await session.execute(
+            select(
+                Delivery.id,
+                Delivery.kind,
+                Delivery.subject_id,
+                Delivery.occurrence,
+                Delivery.platform,
+                Workspace.external_id,
+                Delivery.member_id,
+                Member.user_id,
+                Delivery.channel_id,
+                Member.tz,
+                Workspace.default_tz,
+                Delivery.recoveries,
+                Member.dm_channel_id,
             )
-            due = [
-                Due(
-                    id=delivery_id,
-                    kind=kind,
-                    subject_id=subject_id,
-                    occurrence=occurrence,
-                    platform=platform,
-                    workspace=workspace,
-                    member_id=member_id,
-                    user_id=user_id,
-                    channel_id=channel_id,
-                    tz=safe_zone(member_tz or workspace_tz, self.default_tz),
-                    recovered=bool(recoveries),
-                    dm_channel=dm_channel,
-                )
-                for (
-                    delivery_id,
-                    kind,
-                    subject_id,
-                    occurrence,
-                    platform,
-                    workspace,
-                    member_id,
-                    user_id,
-                    channel_id,
-                    member_tz,
-                    workspace_tz,
-                    recoveries,
-                    dm_channel,
-                ) in rows
-            ]
+            .join(Workspace, Workspace.id == Delivery.workspace_id)
+            .outerjoin(Member, Member.id == Delivery.member_id)
+            .where(Delivery.id.in_(ids))
+            .order_by(Delivery.due_at, Delivery.id)
+        )
+        return [
+            Due(
+                id=delivery_id,
+                kind=kind,
+                subject_id=subject_id,
+                occurrence=occurrence,
+                platform=platform,
+                workspace=workspace,
+                member_id=member_id,
+                user_id=user_id,
+                channel_id=channel_id,
+                tz=safe_zone(member_tz or workspace_tz, self.default_tz),
+                recovered=bool(recoveries),
+                dm_channel=dm_channel,
+            )
+            for (
+                delivery_id,
+                kind,
+                subject_id,
+                occurrence,
+                platform,
+                workspace,
+                member_id,
+                user_id,
+                channel_id,
+                member_tz,
+                workspace_tz,
+                recoveries,
+                dm_channel,
+            ) in rows
+        ]
+
+    async def compose(self, due: Sequence[Due]) -> dict[int, Reply | Outcome]:
+        """Each claimed row's message, composed through its kind (one call per kind), or the
+        outcome that replaces it (no handler, or the kind failed)."""
+        async with self.sessions() as session:
             messages: dict[int, Reply | Outcome] = {}
             for name, group in by_kind(due, lambda item: item.kind).items():
                 messages.update(await self._compose_kind(session, name, group))
-        return due, messages
+        return messages
 
     async def _compose_kind(
         self, session: AsyncSession, name: str, group: Sequence[Due]

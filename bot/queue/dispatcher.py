@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -32,6 +33,7 @@ IDLE_RECHECK = timedelta(seconds=60)  # safety net: re-read the queue at least t
 RECOVERY_EVERY = 5.0  # seconds between looks for stuck rows (at most a quarter of the timeout)
 STOP_GRACE = 8.0  # seconds a graceful stop waits for sends in flight
 OVERLAP = 2  # claimed batches in flight at once
+TURN = 0.005  # seconds a sender runs before it lets other work on the event loop
 
 
 class DeliveryQueue:
@@ -48,11 +50,13 @@ class DeliveryQueue:
         late_after: float = 60.0,
         batch: int = 500,
         stuck_after: float = 120.0,
+        senders: int = 32,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.messengers = messengers
         self.stuck_after = stuck_after
+        self.senders = max(1, senders)  # concurrent sends per batch: the platforms' in-flight bound
         self.kinds: dict[str, DeliveryKind] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -182,12 +186,12 @@ class DeliveryQueue:
             while not self.stopping:
                 await slots.acquire()
                 await self._recover_when_due()  # a long burst must not hide a dead process
-                ids = await self.claim(self.clock.now())
-                if not ids:
+                due = await self.claims.claim(self.clock.now(), list(self.platforms()))
+                if not due:
                     slots.release()
                     break
-                total += len(ids)
-                task = asyncio.create_task(self._deliver(ids, slots))
+                total += len(due)
+                task = asyncio.create_task(self._deliver(due, slots))
                 running.add(task)
                 task.add_done_callback(running.discard)
         finally:
@@ -203,51 +207,71 @@ class DeliveryQueue:
             await self.recover()
             self._next_recovery = now + timedelta(seconds=self.recovery_every)
 
-    async def _deliver(self, ids: Sequence[int], slots: asyncio.Semaphore) -> None:
-        self.in_flight += len(ids)
-        metrics.IN_FLIGHT.inc(len(ids))
+    async def _deliver(self, due: Sequence[Due], slots: asyncio.Semaphore) -> None:
+        self.in_flight += len(due)
+        metrics.IN_FLIGHT.inc(len(due))
         try:
-            await self.send(ids)  # records each outcome as soon as it is known
+            await self.send(due)  # records each outcome as soon as it is known
         except Exception:
             # Left in "sending": recover() requeues them once they count as stuck.
-            log.exception("delivering %d claimed rows failed", len(ids))
+            log.exception("delivering %d claimed rows failed", len(due))
         finally:
-            self.in_flight -= len(ids)
-            metrics.IN_FLIGHT.dec(len(ids))
+            self.in_flight -= len(due)
+            metrics.IN_FLIGHT.dec(len(due))
             slots.release()
 
     async def claim(self, now: datetime) -> list[int]:
-        """Claim up to `batch` due rows in one statement and run their kinds' `prepare`."""
-        return await self.claims.claim(now, list(self.platforms()))
+        """Claim up to `batch` due rows in one statement and run their kinds' `prepare`; the
+        ids claimed, in order (the queue's own pass sends what it claims)."""
+        return sorted(item.id for item in await self.claims.claim(now, list(self.platforms())))
 
-    async def send(self, ids: Sequence[int]) -> tuple[list[Due], list[Outcome]]:
+    async def send(self, due: Sequence[Due]) -> list[Outcome]:
         """Compose every claimed row through its kind (batched), then send each one and record
         its outcome as soon as it is known (not when the whole batch is done)."""
-        due, messages = await self.claims.compose(ids)
-        # Overdue rows go out in due order: sends start in due order (the rate limiter serves
-        # first come, first served) and one destination's messages go one after another. Each
-        # outcome is recorded as soon as it is known, without holding up the next send.
-        outcomes: dict[int, Outcome] = {}
-        records: list[asyncio.Future[None]] = []
-
-        async def in_turn(items: list[Due]) -> None:
-            for item in items:
-                outcome = await self.sender.send(item, messages.get(item.id))
-                outcomes[item.id] = outcome
-                records.append(asyncio.ensure_future(self.records.record_soon(item, outcome)))
-
+        messages = await self.claims.compose(due)
+        # Overdue rows go out in due order: destinations are served in the order of their first
+        # due row (the rate limiter serves first come, first served) and one destination's
+        # messages go one after another. Each outcome goes to the record writer as soon as it
+        # is known, without holding up the next send.
         turns: dict[tuple[int | None, str | None], list[Due]] = {}
         for item in due:
             turns.setdefault((item.member_id, item.channel_id), []).append(item)
+        waiting = deque(turns.values())
+        outcomes: dict[int, Outcome] = {}
+        records: list[asyncio.Future[None]] = []
+        workers: list[asyncio.Task[None]] = []
+
+        async def worker() -> None:
+            # A worker starts the next one before its first send, so the pool grows one worker
+            # at a time (up to `senders`) only while sends wait: a platform that answers at
+            # once is served by a few tasks, a slow one by `senders`, never a task per row.
+            if waiting and 1 + len(workers) < self.senders:  # 1: the batch's own task
+                workers.append(asyncio.create_task(worker()))
+            loop = asyncio.get_running_loop()
+            turn_ends = loop.time() + TURN
+            while waiting:
+                for item in waiting.popleft():
+                    outcome = await self.sender.send(item, messages.get(item.id))
+                    outcomes[item.id] = outcome
+                    records.append(self.records.add(item, outcome))
+                    if loop.time() >= turn_ends:
+                        # Sends that never wait (a fast platform) would hold the loop for the
+                        # whole batch: let the next claim's and the records' results in.
+                        await asyncio.sleep(0)
+                        turn_ends = loop.time() + TURN
+
         try:
-            await asyncio.gather(*(in_turn(items) for items in turns.values()))
+            await worker()  # returns once nothing waits: no worker starts another after that
+            await asyncio.gather(*workers)
         finally:
+            for task in workers:
+                task.cancel()  # only when this send was itself cancelled or a worker failed
             if records:  # every send's record is committed (or failed) before this returns
                 await asyncio.gather(*records, return_exceptions=True)
         failed = [r.exception() for r in records if not r.cancelled() and r.exception()]
         if failed:
             raise failed[0]  # type: ignore[misc]
-        return due, [outcomes[item.id] for item in due]
+        return [outcomes[item.id] for item in due]
 
     async def record(self, outcomes: Sequence[Outcome], due: Sequence[Due] = ()) -> None:
         """Store each outcome (sent, retry later, undelivered), then run the kinds' `after`."""

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
+from prometheus_client import Counter
+
 from bot import logs, metrics
 from bot.chat import Channel, Recipient, Reply
 from bot.clock import Clock
@@ -42,6 +44,7 @@ class Sender:
         self.closed_dms = closed_dms
         self.late_after = late_after
         self.stopping = stopping  # a graceful stop: hand claims back instead of sending
+        self._counters: dict[tuple[str, str], Counter] = {}
 
     async def send(self, item: Due, message: Reply | Outcome | None) -> Outcome:
         """Send `item` (or take the outcome composing gave it), logged and counted."""
@@ -55,7 +58,12 @@ class Sender:
             status = "sent"
             late = (self.clock.now() - item.occurrence).total_seconds()
             metrics.LATENESS.observe(max(0.0, late))
-        metrics.DELIVERIES.labels(item.kind, status).inc()
+        counter = self._counters.get((item.kind, status))
+        if counter is None:  # a labelled child is looked up once, not on every send
+            counter = self._counters[item.kind, status] = metrics.DELIVERIES.labels(
+                item.kind, status
+            )
+        counter.inc()
         return outcome
 
     async def _send_one(self, item: Due, message: Reply | Outcome | None) -> Outcome:

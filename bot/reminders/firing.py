@@ -11,17 +11,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import markup
 from bot.chat import Button, ButtonStyle, Reply
 from bot.queue import Claim, DeliveryKind, Due
-from bot.reminders.schedule import CANCELLED, FIRE, SNOOZE, schedule_everyone
+from bot.reminders.schedule import CANCELLED, FIRE, SNOOZE, Planned, schedule_everyone
 from bot.storage.tables import Member, Reminder, Workspace
 from bot.time.recurrence import next_occurrence
 from bot.time.zones import safe_zone
+
+_REMINDERS = cast(Table, Reminder.__table__)
+NEXT_AT = (
+    update(_REMINDERS)
+    .where(_REMINDERS.c.id == bindparam("reminder"))
+    .values(next_at=bindparam("upcoming"))
+)
 
 
 @dataclass(frozen=True)
@@ -49,43 +57,65 @@ class ReminderDeliveries:
         )
 
     async def prepare(self, session: AsyncSession, claims: Sequence[Claim], now: datetime) -> None:
-        """Advance each fired reminder: the next occurrence for repeating ones, done otherwise."""
+        """Advance each fired reminder: the next occurrence for repeating ones, done otherwise.
+
+        Core statements, no ORM objects: this runs inside every claim, so its cost is paid by
+        every delivery of a burst. One-off reminders are finished by one UPDATE; only when some
+        subject was not one of them is a second query needed, to plan the repeating ones.
+        """
         occurrences: dict[int, datetime] = {}
         for claim in claims:
             occurrences.setdefault(claim.subject_id, claim.occurrence)
-        rows = (
-            await session.execute(
-                select(Reminder, Member.tz, Workspace.default_tz, Workspace.platform)
-                .join(Member, Member.id == Reminder.owner_id)
-                .join(Workspace, Workspace.id == Reminder.workspace_id)
-                .where(Reminder.id.in_(occurrences), Reminder.status == "active")
+        finished = await session.execute(
+            update(Reminder)
+            .where(
+                Reminder.id.in_(occurrences),
+                Reminder.status == "active",
+                Reminder.rule.is_(None),
             )
-        ).all()
-        finished: list[int] = []
-        plans: dict[str, list[tuple[Reminder, datetime]]] = {}
-        for reminder, member_tz, workspace_tz, platform in rows:
-            if reminder.rule is None:
-                finished.append(reminder.id)
-                continue
-            tz = safe_zone(member_tz or workspace_tz, self.default_tz)
-            after = max(now, occurrences[reminder.id])
-            upcoming = next_occurrence(reminder.rule, first=reminder.first_at, after=after, tz=tz)
+            .values(status="done", next_at=None)
+            .returning(Reminder.id)
+            .execution_options(synchronize_session=False)
+        )
+        others = occurrences.keys() - set(finished.scalars())
+        if not others:
+            return
+        rows = await session.execute(
+            select(
+                Reminder.id,
+                Reminder.workspace_id,
+                Reminder.owner_id,
+                Reminder.rule,
+                Reminder.first_at,
+                Reminder.next_at,
+                Member.tz,
+                Workspace.default_tz,
+                Workspace.platform,
+            )
+            .join(Member, Member.id == Reminder.owner_id)
+            .join(Workspace, Workspace.id == Reminder.workspace_id)
+            .where(
+                Reminder.id.in_(others),
+                Reminder.status == "active",
+                Reminder.rule.is_not(None),
+            )
+        )
+        later: list[dict[str, object]] = []
+        plans: dict[str, list[tuple[Planned, datetime]]] = {}
+        for row in rows:
+            tz = safe_zone(row.tz or row.default_tz, self.default_tz)
+            after = max(now, occurrences[row.id])
+            upcoming = next_occurrence(row.rule, first=row.first_at, after=after, tz=tz)
             if upcoming is None:
-                finished.append(reminder.id)
-                continue
-            if reminder.next_at is None or upcoming > reminder.next_at:
-                reminder.next_at = upcoming
-            plans.setdefault(platform, []).append((reminder, upcoming))
+                continue  # the series has ended: nothing more to schedule
+            if row.next_at is None or upcoming > row.next_at:
+                later.append({"reminder": row.id, "upcoming": upcoming})
+            plans.setdefault(row.platform, []).append((row, upcoming))
+        if later:
+            await session.execute(NEXT_AT, later)
         for platform, planned in plans.items():
-            # Revives a row an edit or a pause cancelled at this same moment, or the series ends.
+            # Revives a row an edit or a pause cancelled at this same moment.
             await schedule_everyone(session, planned, platform)
-        if finished:
-            await session.execute(
-                update(Reminder)
-                .where(Reminder.id.in_(finished), Reminder.rule.is_(None))
-                .values(status="done", next_at=None)
-                .execution_options(synchronize_session=False)
-            )
 
     async def compose(self, session: AsyncSession, due: Sequence[Due]) -> Mapping[int, Reply]:
         found = await session.execute(

@@ -9,18 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.queue import delivery_row, enqueue
-from bot.storage.tables import Reminder, ReminderFollower
+from bot.storage.tables import ReminderFollower
 
 FAMILY = "reminder"  # the `family` of every reminder delivery: `subject_id` is a reminder id
 FIRE = "reminder.fire"  # the reminder's own moment (a repeating one schedules its next here)
 SNOOZE = "reminder.snooze"  # the same reminder again, later, for one member
 # A follower's DM saying the owner cancelled: its own family, so it never lists as a reminder.
 CANCELLED = "reminder_notice.cancelled"
+
+
+class Planned(Protocol):
+    """What scheduling a firing needs of a reminder: a `Reminder`, or a row read with Core."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def workspace_id(self) -> int: ...
+
+    @property
+    def owner_id(self) -> int: ...
 
 
 def reminder_row(
@@ -38,7 +52,7 @@ def reminder_row(
 
 
 async def schedule_everyone(
-    session: AsyncSession, plans: Sequence[tuple[Reminder, datetime]], platform: str
+    session: AsyncSession, plans: Sequence[tuple[Planned, datetime]], platform: str
 ) -> None:
     """Schedule each reminder's next firing for its owner and everyone who joined it.
 
